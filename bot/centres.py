@@ -1,0 +1,96 @@
+"""The centres configuration: which centre owns which number, and its languages.
+
+Read from a YAML file (CENTRES_FILE, default `centres.yml`) once at start-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bot.language import LANGUAGES
+from bot.privacy import normalise
+
+
+class CentreConfigError(ValueError):
+    """The centres file is missing, malformed or inconsistent."""
+
+
+@dataclass(frozen=True)
+class Centre:
+    code: str
+    name: str
+    country: str
+    languages: tuple[str, ...]
+    numbers: dict
+    website: str = ""
+    example: bool = False
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+
+class Centres:
+    def __init__(self, centres: list[Centre], default: str):
+        self._by_code = {c.code: c for c in centres}
+        if default not in self._by_code:
+            raise CentreConfigError(f"default centre {default!r} is not listed")
+        self.default = self._by_code[default]
+        self._by_number: dict[str, Centre] = {}
+        for centre in centres:
+            for number in centre.numbers.values():
+                key = normalise(str(number))
+                if key in self._by_number:
+                    raise CentreConfigError(f"number of {centre.code} is also used by "
+                                            f"{self._by_number[key].code}")
+                self._by_number[key] = centre
+
+    def __iter__(self):
+        return iter(self._by_code.values())
+
+    def get(self, code: str) -> Centre | None:
+        return self._by_code.get(code)
+
+    def for_number(self, number: str) -> Centre | None:
+        """The centre owning our number `number`, or None if no centre does."""
+        return self._by_number.get(normalise(number))
+
+    def number_of(self, code: str, channel: str) -> str:
+        """raises CentreConfigError if the centre has no number on that channel."""
+        centre = self._by_code[code]
+        try:
+            return str(centre.numbers[channel])
+        except KeyError:
+            raise CentreConfigError(f"{code} has no {channel} number") from None
+
+
+def load(path: str | Path) -> Centres:
+    """raises CentreConfigError with the reason if the file is unusable."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CentreConfigError(f"{path}: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("centres"), list):
+        raise CentreConfigError(f"{path}: expected a mapping with a list under 'centres'")
+    centres = [_centre(path, i, raw) for i, raw in enumerate(data["centres"])]
+    return Centres(centres, str(data.get("default", centres[0].code if centres else "")))
+
+
+def _centre(path, index: int, raw: dict) -> Centre:
+    where = f"{path}: centres[{index}]"
+    try:
+        languages = tuple(raw["languages"])
+        centre = Centre(
+            code=str(raw["code"]), name=str(raw["name"]), country=str(raw["country"]),
+            languages=languages, numbers=dict(raw.get("numbers") or {}),
+            website=str(raw.get("website", "")), example=bool(raw.get("example", False)),
+        )
+    except (KeyError, TypeError) as exc:
+        raise CentreConfigError(f"{where}: missing or malformed field {exc}") from exc
+    unknown = [lang for lang in languages if lang not in LANGUAGES]
+    if not languages or unknown:
+        raise CentreConfigError(f"{where}: languages must be among {LANGUAGES}, got {unknown}")
+    return centre

@@ -1,0 +1,1 @@
+"""Messaging channels. Twilio serves SMS and WhatsApp through one module."""

@@ -1,0 +1,68 @@
+"""Command line: `flask --app webhook db upgrade`, `flask --app webhook simulate …`."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import click
+import requests
+from flask import Flask
+from flask.cli import AppGroup
+
+from bot.channels.simulator import inbound_form
+from bot.channels.twilio import SMS, WHATSAPP, SignatureChecker
+from bot.services import current
+
+db_cli = AppGroup("db", help="Database schema.")
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema to the latest version."""
+    from bot.migrations import upgrade
+
+    upgrade(current().config.database_url)
+    click.echo("database schema is up to date")
+
+
+@click.command("simulate")
+@click.option("--from", "sender", required=True, help="the migrant's number, e.g. +923001234567")
+@click.option("--channel", type=click.Choice([SMS, WHATSAPP]), default=SMS, show_default=True)
+@click.option("--centre", help="centre code (default: the default centre)")
+@click.option("--media", "media_url", help="URL of an attached photo/voice note")
+@click.option("--media-type", default="image/jpeg", show_default=True)
+@click.option("--gateway", help="gateway base URL (default http://127.0.0.1:GATEWAY_PORT)")
+@click.argument("text", default="")
+def simulate(sender, channel, centre, media_url, media_type, gateway, text) -> None:
+    """Sign and post a message as Twilio would, then print the reply."""
+    services = current()
+    config = services.config
+    if not config.twilio_auth_token:
+        raise click.ClickException("TWILIO_AUTH_TOKEN is not set (`make run` writes one to .env)")
+    chosen = services.centres.get(centre) if centre else services.centres.default
+    if chosen is None:
+        raise click.ClickException(f"unknown centre {centre!r}")
+    recipient = services.centres.number_of(chosen.code, channel)
+    media = [(media_url, media_type)] if media_url else []
+    form = inbound_form(sender, recipient, text, channel, media)
+    target = (gateway or f"http://127.0.0.1:{config.gateway_port}").rstrip("/")
+    path = "/webhooks/twilio/message"
+    signed_url = (config.public_base_url.rstrip("/") or target) + path
+    signature = SignatureChecker(config.twilio_auth_token).sign(signed_url, form)
+    try:
+        response = requests.post(target + path, data=form, timeout=20,
+                                 headers={"X-Twilio-Signature": signature})
+    except requests.RequestException as exc:
+        raise click.ClickException(f"gateway not reachable at {target}: {exc}") from exc
+    if response.status_code != 200:
+        raise click.ClickException(f"gateway answered {response.status_code}: {response.text}")
+    replies = [m.text or "" for m in ET.fromstring(response.text).iter("Message")]
+    if not replies:
+        click.echo("(no reply: the conversation is with a counsellor or the message was empty)")
+    for reply in replies:
+        click.echo(f"{chosen.code} > {reply}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(db_cli)
+    app.cli.add_command(simulate)

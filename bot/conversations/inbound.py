@@ -1,0 +1,281 @@
+"""Receiving a migrant's message: store it first, answer it once, never lose it.
+
+`Reception.receive` is the whole path of POST /webhooks/twilio/message after the
+signature check:
+1. record — contact, conversation and message are committed before anything else
+   can fail; the MessageSid column is unique, so a retried webhook hits the
+   constraint instead of creating a second message;
+2. replay — a retry waits for the first delivery's stored TwiML and returns exactly
+   that; if the first delivery died (its lease expired), the retry takes it over;
+3. answer — language, then the bot's turn through Rasa (or, when Rasa is down, slow
+   or broken, the holding reply and an escalation), then acknowledgements for media
+   and locations, which go to a counsellor;
+4. finish — outbound parts, escalations and the TwiML are committed together.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import language as languages
+from bot import texts as gateway_texts
+from bot.channels import sms
+from bot.channels.twilio import InboundMessage, render_twiml
+from bot.conversations.models import (
+    BOT,
+    INBOUND,
+    MIGRANT,
+    OUTBOUND,
+    RECEIVED,
+    REPLIED,
+    SYSTEM,
+    Contact,
+    Conversation,
+    Message,
+)
+from bot.db import insert_unless_exists, utcnow
+from bot.dialogue.rasa import RasaUnavailable
+from bot.dialogue.turns import choice_payload, read_turn
+from bot.queue import models as queue
+
+log = logging.getLogger(__name__)
+
+EMPTY_TWIML = render_twiml([])
+QUEUED = "queued"
+
+
+@dataclass(frozen=True)
+class Thread:
+    """The conversation as it stood when the message was recorded."""
+
+    conversation_id: str
+    channel: str
+    centre: str
+    language: str | None
+    bot_paused: bool
+    choices: list | None
+
+
+@dataclass
+class Answer:
+    language: str
+    parts: list[tuple[str, str]] = field(default_factory=list)  # (author, text)
+    escalations: list[tuple[str, str, str | None]] = field(default_factory=list)
+    choices: list | None = None
+    asked_bot: bool = False
+    pause_bot: bool = False
+
+    def say(self, author: str, text: str) -> None:
+        self.parts.append((author, text))
+
+    def escalate(self, reason: str, priority: str, topic: str | None = None) -> None:
+        self.escalations.append((reason, priority, topic))
+
+
+class Reception:
+    def __init__(self, db, vault, centres, texts, rasa, config, status_url):
+        self.db, self.vault, self.centres, self.texts, self.rasa = db, vault, centres, texts, rasa
+        self.config = config
+        self.status_url = status_url  # outbound message id -> status callback URL
+
+    def receive(self, inbound: InboundMessage) -> str:
+        """TwiML answering inbound.
+
+        raises sqlalchemy.exc.SQLAlchemyError only if the message could not be stored.
+        """
+        message_id, thread = self._record(inbound)
+        if thread is None:
+            return self._replay(inbound, message_id)
+        return self._answer_safely(inbound, message_id, thread)
+
+    # 1. record ----------------------------------------------------------------------
+    def _record(self, inbound: InboundMessage) -> tuple[int, Thread | None]:
+        """(message id, thread); thread is None when the MessageSid was seen before."""
+        centre = self.centres.for_number(inbound.recipient)
+        if centre is None:
+            log.warning("message %s to a number no centre owns; routed to %s",
+                        inbound.sid, self.centres.default.code)
+            centre = self.centres.default
+        now = utcnow()
+        with self.db.session() as s:
+            contact_id = self._contact_id(s, inbound.sender)
+            thread = _open_thread(s, contact_id, inbound.channel, centre.code)
+            message_id = insert_unless_exists(s, Message, dict(
+                conversation_id=thread.conversation_id, direction=INBOUND, author=MIGRANT,
+                provider_sid=inbound.sid, body=inbound.body or None,
+                media=[{"url": m.url, "content_type": m.content_type} for m in inbound.media]
+                or None,
+                location=vars(inbound.location) if inbound.location else None,
+                status=RECEIVED, created_on=now,
+                lease_until=now + timedelta(seconds=self.config.reply_lease),
+            ))
+            if message_id is None:
+                log.info("duplicate delivery of %s", inbound.sid)
+                return s.scalar(select(Message.id).where(Message.provider_sid == inbound.sid)), None
+            s.execute(update(Conversation).where(Conversation.id == thread.conversation_id)
+                      .values(last_inbound_on=now, last_activity_on=now))
+            return message_id, thread
+
+    def _contact_id(self, session, phone: str) -> int:
+        phone_hash = self.vault.lookup_hash(phone)
+        query = select(Contact.id).where(Contact.phone_hash == phone_hash)
+        contact_id = session.scalar(query)
+        if contact_id is None:
+            contact_id = insert_unless_exists(session, Contact, dict(
+                phone_hash=phone_hash, phone_encrypted=self.vault.encrypt(phone),
+                created_on=utcnow()))
+        return contact_id if contact_id is not None else session.scalar(query)
+
+    # 2. replay ----------------------------------------------------------------------
+    def _replay(self, inbound: InboundMessage, message_id: int) -> str:
+        deadline = time.monotonic() + self.config.duplicate_wait
+        while True:
+            now = utcnow()
+            with self.db.session() as s:
+                first = s.get(Message, message_id)
+                if first.reply_twiml is not None:
+                    return first.reply_twiml
+                taken = s.execute(
+                    update(Message)
+                    .where(Message.id == message_id, Message.reply_twiml.is_(None),
+                           Message.lease_until <= now)
+                    .values(lease_until=now + timedelta(seconds=self.config.reply_lease))
+                ).rowcount == 1
+                thread = _load_thread(s, first.conversation_id) if taken else None
+            if thread is not None:
+                log.warning("delivery of %s was abandoned; answering it now", inbound.sid)
+                return self._answer_safely(inbound, message_id, thread)
+            if time.monotonic() > deadline:
+                log.warning("duplicate of %s still unanswered; empty reply", inbound.sid)
+                return EMPTY_TWIML
+            time.sleep(0.05)
+
+    # 3. answer ----------------------------------------------------------------------
+    def _answer_safely(self, inbound: InboundMessage, message_id: int, thread: Thread) -> str:
+        language = self._language(inbound.text, thread)
+        try:
+            answer = self._answer(inbound, thread, language)
+        except Exception as exc:  # never a 500: the message is stored, a human follows up
+            log.error("answering %s failed: %s\n%s", inbound.sid, type(exc).__name__,
+                      "".join(traceback.format_tb(exc.__traceback__)))
+            answer = Answer(language=language)
+            self._hold(answer)
+        try:
+            return self._finish(message_id, thread, answer)
+        except SQLAlchemyError as exc:
+            log.error("storing the reply to %s failed: %s", inbound.sid, type(exc).__name__)
+            return render_twiml([(text, None) for _, text in answer.parts])
+
+    def _answer(self, inbound: InboundMessage, thread: Thread, language: str) -> Answer:
+        answer = Answer(language=language)
+        if thread.bot_paused:  # a counsellor holds the chat: stored, the bot stays silent
+            return answer
+        if inbound.text:
+            self._ask_bot(thread, inbound.text, answer)
+        if inbound.media:
+            answer.say(SYSTEM, self.texts.get(gateway_texts.MEDIA_RECEIVED, answer.language))
+            answer.escalate(queue.MEDIA_RECEIVED, queue.NORMAL)
+        if inbound.location:
+            answer.say(SYSTEM, self.texts.get(gateway_texts.LOCATION_RECEIVED, answer.language))
+            answer.escalate(queue.LOCATION_SHARED, queue.HIGH)
+        return answer
+
+    def _language(self, text: str, thread: Thread) -> str:
+        if not text:
+            return thread.language or self._centre_language(thread)
+        return languages.requested_language(text) or languages.detect(text, thread.language)
+
+    def _centre_language(self, thread: Thread) -> str:
+        centre = self.centres.get(thread.centre)
+        return centre.default_language if centre else "en"
+
+    def _ask_bot(self, thread: Thread, text: str, answer: Answer) -> None:
+        metadata = {"language": answer.language, "centre": thread.centre,
+                    "channel": thread.channel}
+        try:
+            messages = self.rasa.send(
+                thread.conversation_id, choice_payload(text, thread.choices) or text, metadata
+            )
+        except RasaUnavailable as exc:
+            log.warning("rasa unavailable for conversation %s: %s", thread.conversation_id, exc)
+            self._hold(answer)
+            return
+        turn = read_turn(messages)
+        answer.asked_bot, answer.choices = True, list(turn.choices) if turn.choices else None
+        for text_part in turn.texts:
+            answer.say(BOT, text_part)
+        if turn.handoff:
+            answer.escalate(turn.handoff.reason, turn.handoff.priority, turn.handoff.topic)
+            answer.pause_bot = True
+
+    def _hold(self, answer: Answer) -> None:
+        answer.say(SYSTEM, self.texts.get(gateway_texts.HOLDING_REPLY, answer.language))
+        answer.escalate(queue.BOT_UNAVAILABLE, queue.NORMAL)
+
+    # 4. finish ----------------------------------------------------------------------
+    def _finish(self, message_id: int, thread: Thread, answer: Answer) -> str:
+        now = utcnow()
+        with self.db.session() as s:
+            parts = [(author, piece) for author, text in answer.parts for piece in sms.split(text)]
+            ids = [
+                s.scalar(insert(Message).values(
+                    conversation_id=thread.conversation_id, direction=OUTBOUND, author=author,
+                    body=piece, language=answer.language, encoding=sms.encoding(piece),
+                    segments=sms.segments(piece), status=QUEUED, created_on=now,
+                ).returning(Message.id))
+                for author, piece in parts
+            ]
+            twiml = render_twiml(
+                [(piece, self.status_url(i)) for (_, piece), i in zip(parts, ids, strict=True)]
+            )
+            finished = s.execute(
+                update(Message)
+                .where(Message.id == message_id, Message.reply_twiml.is_(None))
+                .values(reply_twiml=twiml, status=REPLIED, lease_until=None,
+                        language=answer.language)
+            ).rowcount
+            if not finished:  # a concurrent take-over answered first: keep its reply only
+                s.rollback()
+                return s.scalar(select(Message.reply_twiml).where(Message.id == message_id))
+            changes = {"language": answer.language, "last_activity_on": now}
+            if answer.asked_bot:
+                changes["choices"] = answer.choices
+            if answer.pause_bot:
+                changes["bot_paused"] = True
+            s.execute(update(Conversation).where(Conversation.id == thread.conversation_id)
+                      .values(**changes))
+            for reason, priority, topic in answer.escalations:
+                queue.escalate(s, thread.conversation_id, reason, priority, topic)
+        return twiml
+
+
+_THREAD_COLUMNS = (Conversation.id, Conversation.channel, Conversation.centre,
+                   Conversation.language, Conversation.bot_paused, Conversation.choices)
+
+
+def _load_thread(session, conversation_id: str) -> Thread:
+    return Thread(*session.execute(
+        select(*_THREAD_COLUMNS).where(Conversation.id == conversation_id)).one())
+
+
+def _open_thread(session, contact_id: int, channel: str, centre: str) -> Thread:
+    """The contact's conversation with this centre on this channel, created if new."""
+    query = select(*_THREAD_COLUMNS).where(
+        Conversation.contact_id == contact_id, Conversation.channel == channel,
+        Conversation.centre == centre)
+    row = session.execute(query).first()
+    if row is None:
+        now = utcnow()
+        insert_unless_exists(session, Conversation, dict(
+            id=uuid.uuid4().hex, contact_id=contact_id, channel=channel, centre=centre,
+            bot_paused=False, opened_on=now, last_activity_on=now))
+        row = session.execute(query).one()
+    return Thread(*row)

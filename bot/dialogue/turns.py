@@ -1,0 +1,72 @@
+"""What the bot said in one turn, rendered for SMS and WhatsApp.
+
+Rasa's REST channel answers with a list of messages: text, buttons, images and
+custom payloads. Buttons become a numbered menu (a basic phone cannot tap), and
+their payloads are kept so that a reply of "2" picks the second one. A custom
+payload `{"handoff": {...}}` asks the gateway to hand the chat to a counsellor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.queue.models import NORMAL, PRIORITY_RANK
+
+# digits a migrant may type for a menu choice, in the scripts of our languages
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹০১২৩৪৫৬৭৮৯", "012345678901234567890123456789")
+
+
+@dataclass(frozen=True)
+class Handoff:
+    priority: str
+    reason: str
+    topic: str | None
+
+
+@dataclass(frozen=True)
+class BotTurn:
+    texts: tuple[str, ...]
+    choices: tuple[str, ...] | None  # payloads of a numbered menu, if the turn ended in one
+    handoff: Handoff | None
+
+
+def read_turn(messages: list[dict]) -> BotTurn:
+    texts: list[str] = []
+    choices: list[str] | None = None
+    handoff = None
+    for message in messages:
+        if not isinstance(message, dict):
+            continue
+        text = message.get("text")
+        buttons = [b for b in message.get("buttons") or [] if isinstance(b, dict)]
+        if buttons:
+            choices = [str(b.get("payload") or b.get("title") or "") for b in buttons]
+            menu = "\n".join(f"{i}. {b.get('title', '')}" for i, b in enumerate(buttons, 1))
+            text = f"{text}\n{menu}" if text else menu
+        if text:
+            texts.append(str(text))
+        if message.get("image"):
+            texts.append(str(message["image"]))
+        custom = message.get("custom")
+        if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
+            handoff = _handoff(custom["handoff"])
+    return BotTurn(tuple(texts), tuple(choices) if choices else None, handoff)
+
+
+def choice_payload(text: str, choices: list[str] | None) -> str | None:
+    """The payload of menu entry `text` ("2", "٢", " 2. "), or None if it is no entry."""
+    if not choices:
+        return None
+    number = text.strip().rstrip(".)").translate(_DIGITS)
+    if number.isdigit() and 1 <= int(number) <= len(choices):
+        return choices[int(number) - 1]
+    return None
+
+
+def _handoff(raw: dict) -> Handoff:
+    priority = raw.get("priority")
+    return Handoff(
+        priority=priority if priority in PRIORITY_RANK else NORMAL,
+        reason=str(raw.get("reason") or "bot_handoff")[:64],
+        topic=str(raw["topic"])[:64] if raw.get("topic") else None,
+    )

@@ -1,0 +1,38 @@
+"""Texts the gateway sends itself (flows/system.yml), in every supported language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from bot.language import LANGUAGES
+
+HOLDING_REPLY = "holding_reply"
+MEDIA_RECEIVED = "media_received"
+LOCATION_RECEIVED = "location_received"
+KEYS = (HOLDING_REPLY, MEDIA_RECEIVED, LOCATION_RECEIVED)
+
+
+class TextsError(ValueError):
+    """A gateway text is missing in some language."""
+
+
+class GatewayTexts:
+    def __init__(self, texts: dict[str, dict[str, str]]):
+        missing = [f"{key}/{lang}" for key in KEYS for lang in LANGUAGES
+                   if not texts.get(key, {}).get(lang)]
+        if missing:
+            raise TextsError(f"missing gateway texts: {', '.join(missing)}")
+        self._texts = texts
+
+    def get(self, key: str, language: str | None) -> str:
+        by_language = self._texts[key]
+        return by_language.get(language or "en") or by_language["en"]
+
+    @classmethod
+    def load(cls, flows_dir: str | Path) -> GatewayTexts:
+        """raises TextsError if flows/system.yml lacks a text; OSError if unreadable."""
+        raw = yaml.safe_load((Path(flows_dir) / "system.yml").read_text(encoding="utf-8"))
+        return cls({key: {lang: entry["text"] for lang, entry in by_lang.items()}
+                    for key, by_lang in raw.items()})

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import pytest
+
+from bot import centres
+from bot.config import ROOT
+
+
+def test_shipped_centres_file_loads_and_is_marked_as_example():
+    registry = centres.load(ROOT / "centres.yml")
+    codes = {c.code for c in registry}
+    assert {"AF-VIRTUAL", "PK-ISB", "PK-PEW", "TJ-DYU", "LK-BTC", "IQ-BGD"} <= codes
+    assert all(c.example for c in registry), "sample numbers must stay marked as examples"
+    assert registry.for_number("+12025550142").code == "PK-ISB"
+    assert registry.for_number("+1 (202) 555-0142").code == "PK-ISB"
+    assert registry.for_number("+12025550199") is None
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("centres: nope", "expected a mapping"),
+        ("centres:\n  - {code: X, name: X, country: X}", "missing or malformed"),
+        ("centres:\n  - {code: X, name: X, country: X, languages: [xx]}", "languages must"),
+        ("default: Y\ncentres:\n  - {code: X, name: X, country: X, languages: [en]}",
+         "default centre"),
+        ("centres:\n  - {code: X, name: X, country: X, languages: [en], numbers: {sms: '+1'}}\n"
+         "  - {code: Y, name: Y, country: Y, languages: [en], numbers: {sms: '+1'}}",
+         "also used by"),
+        ("centres: [", "centres.yml"),
+    ],
+    ids=["not-a-list", "no-languages", "unknown-language", "bad-default", "shared-number",
+         "bad-yaml"],
+)
+def test_bad_centres_files(tmp_path, content, message):
+    path = tmp_path / "centres.yml"
+    path.write_text(content)
+    with pytest.raises(centres.CentreConfigError, match=message):
+        centres.load(path)

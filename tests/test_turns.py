@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.dialogue.turns import Handoff, choice_payload, read_turn
+
+
+@pytest.mark.parametrize(
+    ("messages", "texts", "choices", "handoff"),
+    [
+        ([{"text": "hi"}], ("hi",), None, None),
+        ([{"text": "Pick", "buttons": [{"title": "A", "payload": "/a"},
+                                       {"title": "B", "payload": "/b"}]}],
+         ("Pick\n1. A\n2. B",), ("/a", "/b"), None),
+        ([{"custom": {"handoff": {"priority": "urgent", "reason": "r", "topic": "t"}}}],
+         (), None, Handoff("urgent", "r", "t")),
+        ([{"custom": {"handoff": {"priority": "whenever"}}}],
+         (), None, Handoff("normal", "bot_handoff", None)),
+        ([{"custom": {"other": 1}}, "junk", {"image": "https://x/y.png"}],
+         ("https://x/y.png",), None, None),
+        ([], (), None, None),
+    ],
+    ids=["text", "buttons", "handoff", "handoff-defaults", "other-payloads", "empty"],
+)
+def test_read_turn(messages, texts, choices, handoff):
+    turn = read_turn(messages)
+    assert (turn.texts, turn.choices, turn.handoff) == (texts, choices, handoff)
+
+
+@pytest.mark.parametrize(
+    ("text", "choices", "payload"),
+    [
+        ("2", ["/a", "/b"], "/b"),
+        (" 1. ", ["/a", "/b"], "/a"),
+        ("٢", ["/a", "/b"], "/b"),
+        ("۱", ["/a", "/b"], "/a"),
+        ("২", ["/a", "/b"], "/b"),
+        ("3", ["/a", "/b"], None),
+        ("0", ["/a", "/b"], None),
+        ("two", ["/a", "/b"], None),
+        ("1", None, None),
+    ],
+    ids=["digit", "punctuated", "arabic-indic", "persian", "bengali", "out-of-range", "zero",
+         "word", "no-menu"],
+)
+def test_choice_payload(text, choices, payload):
+    assert choice_payload(text, choices) == payload
