@@ -6,6 +6,7 @@ from flask import Flask
 
 from bot import centres, logs
 from bot.channels.routes import STATUS_PATH
+from bot.channels.sender import make_sender
 from bot.channels.twilio import SignatureChecker
 from bot.config import Config
 from bot.conversations.inbound import Reception
@@ -30,14 +31,17 @@ def create_app(config: Config | None = None) -> Flask:
     registry = centres.load(config.centres_file)
     rasa = RasaClient(config.rasa_url, config.rasa_token, config.rasa_timeout)
     base = config.public_base_url.rstrip("/")
-    reception = Reception(
-        db, vault, registry, GatewayTexts.load(config.flows_dir), rasa, config,
-        status_url=lambda message_id: f"{base}{STATUS_PATH}?part={message_id}",
-    )
+
+    def status_url(message_id: int) -> str:
+        return f"{base}{STATUS_PATH}?part={message_id}"
+
     app.extensions["mrc"] = Services(
         config=config, db=db, vault=vault, centres=registry, rasa=rasa,
         signatures=SignatureChecker(config.twilio_auth_token, config.public_base_url),
-        reception=reception,
+        sender=make_sender(config.twilio_account_sid, config.twilio_auth_token),
+        status_url=status_url,
+        reception=Reception(db, vault, registry, GatewayTexts.load(config.flows_dir), rasa,
+                            config, status_url),
     )
 
     from bot import cli, health

@@ -7,10 +7,12 @@ import xml.etree.ElementTree as ET
 import click
 import requests
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from bot.channels.simulator import inbound_form
 from bot.channels.twilio import SMS, WHATSAPP, SignatureChecker
+from bot.conversations.models import COUNSELLOR
+from bot.conversations.outbound import ConversationNotFound, send_text
 from bot.services import current
 
 db_cli = AppGroup("db", help="Database schema.")
@@ -26,6 +28,7 @@ def db_upgrade() -> None:
 
 
 @click.command("simulate")
+@with_appcontext
 @click.option("--from", "sender", required=True, help="the migrant's number, e.g. +923001234567")
 @click.option("--channel", type=click.Choice([SMS, WHATSAPP]), default=SMS, show_default=True)
 @click.option("--centre", help="centre code (default: the default centre)")
@@ -63,6 +66,23 @@ def simulate(sender, channel, centre, media_url, media_type, gateway, text) -> N
         click.echo(f"{chosen.code} > {reply}")
 
 
+@click.command("send")
+@with_appcontext
+@click.argument("conversation_id")
+@click.argument("text")
+def send(conversation_id, text) -> None:
+    """Send TEXT to the migrant of CONVERSATION_ID (as a counsellor)."""
+    services = current()
+    try:
+        parts = send_text(services, conversation_id, text, COUNSELLOR)
+    except ConversationNotFound:
+        raise click.ClickException(f"no conversation {conversation_id}") from None
+    for part in parts:
+        click.echo(f"message {part.id}: {part.status}"
+                   + (f" (Twilio error {part.error_code})" if part.error_code else ""))
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(simulate)
+    app.cli.add_command(send)

@@ -12,7 +12,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import DateTime, MetaData, create_engine, event, text
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -48,21 +47,6 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
-
-
-def insert_unless_exists(session: Session, model, values: dict):
-    """INSERT … ON CONFLICT DO NOTHING: the new row's id, or None if a unique key exists.
-
-    Under concurrency PostgreSQL makes the second insert wait for the first to commit,
-    so a None always means the other row is committed and visible.
-    """
-    insert = _INSERTS[session.get_bind().dialect.name]
-    return session.scalar(
-        insert(model).values(**values).on_conflict_do_nothing().returning(model.id)
-    )
 
 
 class Database:

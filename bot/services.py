@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
 
 from bot.centres import Centres
+from bot.channels.sender import SandboxSender, TwilioSender
 from bot.channels.twilio import SignatureChecker
 from bot.config import Config
 from bot.conversations.inbound import Reception
@@ -23,6 +25,8 @@ class Services:
     centres: Centres
     rasa: RasaClient
     signatures: SignatureChecker
+    sender: TwilioSender | SandboxSender
+    status_url: Callable[[int], str]  # outbound message id -> its status callback URL
     reception: Reception
 
 

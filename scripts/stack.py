@@ -108,7 +108,12 @@ def main() -> int:
 
     config = Config.from_env()
     stack = Stack(gateway_port=config.gateway_port, rasa_token=config.rasa_token)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    # explicit handlers: a background `make run` inherits SIGINT as ignored
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     try:
         print("starting the action server and Rasa (about a minute)...", flush=True)
         stack.start_actions()

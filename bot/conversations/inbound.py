@@ -18,30 +18,18 @@ from __future__ import annotations
 import logging
 import time
 import traceback
-import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlalchemy import insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import language as languages
 from bot import texts as gateway_texts
 from bot.channels import sms
 from bot.channels.twilio import InboundMessage, render_twiml
-from bot.conversations.models import (
-    BOT,
-    INBOUND,
-    MIGRANT,
-    OUTBOUND,
-    RECEIVED,
-    REPLIED,
-    SYSTEM,
-    Contact,
-    Conversation,
-    Message,
-)
-from bot.db import insert_unless_exists, utcnow
+from bot.conversations import store
+from bot.conversations.models import BOT, INBOUND, MIGRANT, OUTBOUND, RECEIVED, REPLIED, SYSTEM
+from bot.db import utcnow
 from bot.dialogue.rasa import RasaUnavailable
 from bot.dialogue.turns import choice_payload, read_turn
 from bot.queue import models as queue
@@ -106,33 +94,25 @@ class Reception:
             centre = self.centres.default
         now = utcnow()
         with self.db.session() as s:
-            contact_id = self._contact_id(s, inbound.sender)
-            thread = _open_thread(s, contact_id, inbound.channel, centre.code)
-            message_id = insert_unless_exists(s, Message, dict(
-                conversation_id=thread.conversation_id, direction=INBOUND, author=MIGRANT,
-                provider_sid=inbound.sid, body=inbound.body or None,
-                media=[{"url": m.url, "content_type": m.content_type} for m in inbound.media]
-                or None,
-                location=vars(inbound.location) if inbound.location else None,
-                status=RECEIVED, created_on=now,
-                lease_until=now + timedelta(seconds=self.config.reply_lease),
-            ))
+            contact = store.contact_id(s, self.vault.lookup_hash(inbound.sender),
+                                       lambda: self.vault.encrypt(inbound.sender))
+            thread = Thread(*store.open_thread(s, contact, inbound.channel, centre.code))
+            message_id = store.insert_unless_exists(s, store.message, {
+                "conversation_id": thread.conversation_id, "direction": INBOUND,
+                "author": MIGRANT, "provider_sid": inbound.sid, "body": inbound.body or None,
+                "media": [{"url": m.url, "content_type": m.content_type}
+                          for m in inbound.media] or None,
+                "location": vars(inbound.location) if inbound.location else None,
+                "status": RECEIVED, "created_on": now,
+                "lease_until": now + timedelta(seconds=self.config.reply_lease),
+            })
             if message_id is None:
                 log.info("duplicate delivery of %s", inbound.sid)
-                return s.scalar(select(Message.id).where(Message.provider_sid == inbound.sid)), None
-            s.execute(update(Conversation).where(Conversation.id == thread.conversation_id)
-                      .values(last_inbound_on=now, last_activity_on=now))
+                return s.scalar(store.MESSAGE_BY_SID, {"b_sid": inbound.sid}), None
+            s.execute(store.UPDATE_CONVERSATION, {
+                "b_id": thread.conversation_id, "last_inbound_on": now,
+                "last_activity_on": now})
             return message_id, thread
-
-    def _contact_id(self, session, phone: str) -> int:
-        phone_hash = self.vault.lookup_hash(phone)
-        query = select(Contact.id).where(Contact.phone_hash == phone_hash)
-        contact_id = session.scalar(query)
-        if contact_id is None:
-            contact_id = insert_unless_exists(session, Contact, dict(
-                phone_hash=phone_hash, phone_encrypted=self.vault.encrypt(phone),
-                created_on=utcnow()))
-        return contact_id if contact_id is not None else session.scalar(query)
 
     # 2. replay ----------------------------------------------------------------------
     def _replay(self, inbound: InboundMessage, message_id: int) -> str:
@@ -140,16 +120,14 @@ class Reception:
         while True:
             now = utcnow()
             with self.db.session() as s:
-                first = s.get(Message, message_id)
-                if first.reply_twiml is not None:
-                    return first.reply_twiml
-                taken = s.execute(
-                    update(Message)
-                    .where(Message.id == message_id, Message.reply_twiml.is_(None),
-                           Message.lease_until <= now)
-                    .values(lease_until=now + timedelta(seconds=self.config.reply_lease))
-                ).rowcount == 1
-                thread = _load_thread(s, first.conversation_id) if taken else None
+                reply, conversation_id = s.execute(store.DELIVERY_OF, {"b_id": message_id}).one()
+                if reply is not None:
+                    return reply
+                taken = s.execute(store.TAKE_OVER, {
+                    "b_id": message_id, "b_now": now,
+                    "lease_until": now + timedelta(seconds=self.config.reply_lease),
+                }).rowcount == 1
+                thread = Thread(*store.thread_by_id(s, conversation_id)) if taken else None
             if thread is not None:
                 log.warning("delivery of %s was abandoned; answering it now", inbound.sid)
                 return self._answer_safely(inbound, message_id, thread)
@@ -226,56 +204,31 @@ class Reception:
         with self.db.session() as s:
             parts = [(author, piece) for author, text in answer.parts for piece in sms.split(text)]
             ids = [
-                s.scalar(insert(Message).values(
-                    conversation_id=thread.conversation_id, direction=OUTBOUND, author=author,
-                    body=piece, language=answer.language, encoding=sms.encoding(piece),
-                    segments=sms.segments(piece), status=QUEUED, created_on=now,
-                ).returning(Message.id))
+                s.scalar(store.INSERT_MESSAGE, {
+                    "conversation_id": thread.conversation_id, "direction": OUTBOUND,
+                    "author": author, "body": piece, "language": answer.language,
+                    "encoding": sms.encoding(piece), "segments": sms.segments(piece),
+                    "status": QUEUED, "created_on": now,
+                })
                 for author, piece in parts
             ]
             twiml = render_twiml(
                 [(piece, self.status_url(i)) for (_, piece), i in zip(parts, ids, strict=True)]
             )
-            finished = s.execute(
-                update(Message)
-                .where(Message.id == message_id, Message.reply_twiml.is_(None))
-                .values(reply_twiml=twiml, status=REPLIED, lease_until=None,
-                        language=answer.language)
-            ).rowcount
+            finished = s.execute(store.FINISH_MESSAGE, {
+                "b_id": message_id, "reply_twiml": twiml, "status": REPLIED,
+                "lease_until": None, "language": answer.language,
+            }).rowcount
             if not finished:  # a concurrent take-over answered first: keep its reply only
                 s.rollback()
-                return s.scalar(select(Message.reply_twiml).where(Message.id == message_id))
-            changes = {"language": answer.language, "last_activity_on": now}
+                return s.execute(store.DELIVERY_OF, {"b_id": message_id}).one().reply_twiml
+            changes = {"b_id": thread.conversation_id, "language": answer.language,
+                       "last_activity_on": now}
             if answer.asked_bot:
                 changes["choices"] = answer.choices
             if answer.pause_bot:
                 changes["bot_paused"] = True
-            s.execute(update(Conversation).where(Conversation.id == thread.conversation_id)
-                      .values(**changes))
+            s.execute(store.UPDATE_CONVERSATION, changes)
             for reason, priority, topic in answer.escalations:
                 queue.escalate(s, thread.conversation_id, reason, priority, topic)
         return twiml
-
-
-_THREAD_COLUMNS = (Conversation.id, Conversation.channel, Conversation.centre,
-                   Conversation.language, Conversation.bot_paused, Conversation.choices)
-
-
-def _load_thread(session, conversation_id: str) -> Thread:
-    return Thread(*session.execute(
-        select(*_THREAD_COLUMNS).where(Conversation.id == conversation_id)).one())
-
-
-def _open_thread(session, contact_id: int, channel: str, centre: str) -> Thread:
-    """The contact's conversation with this centre on this channel, created if new."""
-    query = select(*_THREAD_COLUMNS).where(
-        Conversation.contact_id == contact_id, Conversation.channel == channel,
-        Conversation.centre == centre)
-    row = session.execute(query).first()
-    if row is None:
-        now = utcnow()
-        insert_unless_exists(session, Conversation, dict(
-            id=uuid.uuid4().hex, contact_id=contact_id, channel=channel, centre=centre,
-            bot_paused=False, opened_on=now, last_activity_on=now))
-        row = session.execute(query).one()
-    return Thread(*row)

@@ -32,6 +32,7 @@ OUTBOUND = "out"
 MIGRANT = "migrant"
 BOT = "bot"
 SYSTEM = "system"  # gateway texts: holding replies, media acknowledgements
+COUNSELLOR = "counsellor"
 
 RECEIVED = "received"
 REPLIED = "replied"
