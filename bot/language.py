@@ -7,7 +7,6 @@ adds its opinion on longer texts the ranking leaves close. Short or unclear mess
 the conversation's language.
 """
 
-import re
 import unicodedata
 from collections import Counter, defaultdict
 from functools import lru_cache
@@ -22,6 +21,7 @@ from bot.language_tables import (
     FILLER_WORDS,
     LANGDETECT_CODES,
     LANGUAGE_NAMES,
+    LANGUAGE_WORDS,
     LEXICONS,
     MARKERS,
     NATIVE_SCRIPTS,
@@ -144,11 +144,11 @@ _MARKERS = {
 }
 _NAMES = {word: lang for lang, names in LANGUAGE_NAMES.items() for word in _normalise(names)}
 _FILLERS = _word_set(FILLER_WORDS)
+_LANGUAGE_WORDS = _word_set(LANGUAGE_WORDS)
 _NEUTRAL = _word_set(NEUTRAL_WORDS)
 _MODELS = _load_models()
 _LANGDETECT = _load_langdetect()
 _LANGDETECT_KNOWS = frozenset(LANGDETECT_CODES.values())
-_MENU_NUMBER = re.compile(r"\W*(\d{1,2})\W*")
 
 
 def _langdetect(text):
@@ -238,11 +238,10 @@ def requested_language(text: str) -> str | None:
     return names.pop() if len(names) == 1 and None not in names else None
 
 
-def menu_choice(text: str) -> str | None:
-    """The language picked by number ("3", "٣", "৩") from language_menu(), else None."""
-    match = _MENU_NUMBER.fullmatch(text.strip()) if len(text) <= 32 else None
-    number = int(match.group(1)) if match else 0
-    return LANGUAGES[number - 1] if 1 <= number <= len(LANGUAGES) else None
+def asks_for_language_menu(text: str) -> bool:
+    """True for "language", "change language", "زبان", "язык?": show language_menu()."""
+    words = set(_words(text[:100]))
+    return bool(words & _LANGUAGE_WORDS) and words <= _LANGUAGE_WORDS | _FILLERS
 
 
 def language_menu() -> str:

@@ -153,6 +153,13 @@ FILLER_WORDS = """
     iltimos ভাষায় ভাষা দয়া করে প্লিজ භාෂාවෙන් කරුණාකර மொழியில் மொழி தயவுசெய்து
 """
 
+# "language" itself, in every language: a message of these (and filler words) alone
+# asks for the numbered language menu ("language", "change language", "زبان", "язык").
+LANGUAGE_WORDS = """
+    language languages lang zaban zuban zabaan زبان زبانیں ژبه ژبې لغة اللغة زمان
+    язык языки тил забон ভাষা භාෂාව மொழி til
+"""
+
 # langdetect codes -> ours ("hi" is Hindustani written in Devanagari).
 LANGDETECT_CODES = {
     "en": "en", "ur": "ur", "hi": "ur", "fa": "fa", "ar": "ar", "ru": "ru",

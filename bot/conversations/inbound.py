@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 EMPTY_TWIML = render_twiml([])
 QUEUED = "queued"
+LANGUAGE_CHOICE = "lang:"  # payload prefix of the language menu's entries
+GREETING_PAYLOAD = "/greet"
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class Answer:
     parts: list[tuple[str, str]] = field(default_factory=list)  # (author, text)
     escalations: list[tuple[str, str, str | None]] = field(default_factory=list)
     choices: list | None = None
-    asked_bot: bool = False
+    replaces_choices: bool = False
     pause_bot: bool = False
 
     def say(self, author: str, text: str) -> None:
@@ -167,27 +169,36 @@ class Reception:
         return answer
 
     def _language(self, text: str, thread: Thread) -> str:
+        """An explicit choice (menu number or a language's name) wins, then detection."""
         if not text:
             return thread.language or self._centre_language(thread)
-        return languages.requested_language(text) or languages.detect(text, thread.language)
+        return (_chosen_language(text, thread) or languages.requested_language(text)
+                or languages.detect(text, thread.language))
 
     def _centre_language(self, thread: Thread) -> str:
         centre = self.centres.get(thread.centre)
         return centre.default_language if centre else "en"
 
     def _ask_bot(self, thread: Thread, text: str, answer: Answer) -> None:
+        if languages.asks_for_language_menu(text):  # the gateway's own menu, no bot turn
+            answer.say(SYSTEM, languages.language_menu())
+            answer.replaces_choices = True  # its choices replace the bot's last menu
+            answer.choices = [LANGUAGE_CHOICE + code for code in languages.LANGUAGES]
+            return
+        if _chosen_language(text, thread) or languages.requested_language(text):
+            turn_text = GREETING_PAYLOAD  # the bot greets again, now in the chosen language
+        else:
+            turn_text = choice_payload(text, thread.choices) or text
         metadata = {"language": answer.language, "centre": thread.centre,
                     "channel": thread.channel}
         try:
-            messages = self.rasa.send(
-                thread.conversation_id, choice_payload(text, thread.choices) or text, metadata
-            )
+            messages = self.rasa.send(thread.conversation_id, turn_text, metadata)
         except RasaUnavailable as exc:
             log.warning("rasa unavailable for conversation %s: %s", thread.conversation_id, exc)
             self._hold(answer)
             return
         turn = read_turn(messages)
-        answer.asked_bot, answer.choices = True, list(turn.choices) if turn.choices else None
+        answer.replaces_choices, answer.choices = True, list(turn.choices) if turn.choices else None
         for text_part in turn.texts:
             answer.say(BOT, text_part)
         if turn.handoff:
@@ -224,7 +235,7 @@ class Reception:
                 return s.execute(store.DELIVERY_OF, {"b_id": message_id}).one().reply_twiml
             changes = {"b_id": thread.conversation_id, "language": answer.language,
                        "last_activity_on": now}
-            if answer.asked_bot:
+            if answer.replaces_choices:
                 changes["choices"] = answer.choices
             if answer.pause_bot:
                 changes["bot_paused"] = True
@@ -232,3 +243,9 @@ class Reception:
             for reason, priority, topic in answer.escalations:
                 queue.escalate(s, thread.conversation_id, reason, priority, topic)
         return twiml
+
+
+def _chosen_language(text: str, thread: Thread) -> str | None:
+    """The language picked by number from the language menu the gateway last sent."""
+    payload = choice_payload(text, thread.choices) or ""
+    return payload.removeprefix(LANGUAGE_CHOICE) if payload.startswith(LANGUAGE_CHOICE) else None
