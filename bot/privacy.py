@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -36,7 +36,7 @@ class PhoneVault:
         return self._fernet.encrypt(normalise(phone).encode())
 
     def decrypt(self, token: bytes) -> str:
-        """raises InvalidToken if token was not made with this key."""
+        """raises cryptography.fernet.InvalidToken if token was not made with this key."""
         return self._fernet.decrypt(bytes(token)).decode()
 
 
@@ -50,5 +50,3 @@ def normalise(phone: str) -> str:
 def new_key() -> str:
     return Fernet.generate_key().decode()
 
-
-__all__ = ["InvalidToken", "PhoneVault", "new_key", "normalise"]

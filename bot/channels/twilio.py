@@ -17,11 +17,6 @@ WHATSAPP = "whatsapp"
 WHATSAPP_SCHEME = "whatsapp:"
 MAX_MEDIA = 10  # Twilio sends at most 10 media items per message
 
-# Twilio error codes the gateway cares about.
-ERROR_UNREACHABLE = 30003
-ERROR_STOPPED = 21610  # the recipient replied STOP
-ERROR_OUTSIDE_WHATSAPP_WINDOW = 63016
-
 # Twilio MessageStatus -> our outbound status. Unknown values are kept as "unknown".
 STATUSES = {
     "accepted": "queued",
@@ -38,7 +33,6 @@ STATUSES = {
     "receiving": "received",
     "received": "received",
 }
-FINAL_STATUSES = frozenset({"delivered", "read", "failed"})
 
 
 class InvalidRequest(ValueError):

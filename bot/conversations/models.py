@@ -21,7 +21,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db import Base, UTCDateTime, utcnow
 
@@ -62,8 +62,6 @@ class Conversation(Base):
     opened_on: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_inbound_on: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_activity_on: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    contact: Mapped[Contact] = relationship()
 
 
 class Message(Base):
