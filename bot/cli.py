@@ -13,6 +13,7 @@ from bot.channels.simulator import inbound_form
 from bot.channels.twilio import SMS, WHATSAPP, SignatureChecker
 from bot.conversations.models import COUNSELLOR
 from bot.conversations.outbound import ConversationNotFound, send_text
+from bot.language import LANGUAGES
 from bot.services import current
 
 db_cli = AppGroup("db", help="Database schema.")
@@ -82,7 +83,39 @@ def send(conversation_id, text) -> None:
                    + (f" (Twilio error {part.error_code})" if part.error_code else ""))
 
 
+flows_cli = AppGroup("flows", help="Counselling content in flows/.")
+
+
+@flows_cli.command("check")
+def flows_check() -> None:
+    """Report schema errors, missing translations and over-budget texts (file:line)."""
+    from actions.content import load
+    from actions.content_check import budget_report, check
+
+    flows_dir = current().config.flows_dir
+    problems = check(flows_dir)
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        raise click.ClickException(f"{len(problems)} problem(s) in {flows_dir}")
+    content = load(flows_dir)
+    over = budget_report(content)
+    for where, language, size in over:
+        click.echo(f"{where} ({language}): renders to {size} characters as SMS, over budget")
+    if over:
+        raise click.ClickException(f"{len(over)} rendered SMS over budget")
+    texts = [*content.dialogue.values()] + [
+        t for topic in content.topics.values()
+        for t in (topic.title, topic.answer, *topic.countries.values(),
+                  *(x for d in topic.details for x in (d.title, d.text)))]
+    pending = sum(len(t.review) for t in texts)
+    click.echo(f"flows OK: {len(content.topics)} topics, {len(texts)} texts in "
+               f"{len(LANGUAGES)} languages; {pending} translations await review "
+               "by a native-speaking counsellor")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(simulate)
     app.cli.add_command(send)
+    app.cli.add_command(flows_cli)

@@ -204,11 +204,19 @@ def _dominant_script(words):
     return max(weights, key=weights.get) if weights else None
 
 
+_LATIN_VOWELS = frozenset("aeiouyoʻ'")
+
+
+def _vowelless_latin(word):
+    """Latin letters without a vowel ("qqqq", "pls", "hmm") say nothing about a language."""
+    return word.isascii() and word.isalpha() and not _LATIN_VOWELS.intersection(word)
+
+
 def detect(text: str, previous: str | None = None) -> str:
     """The language code of `text`; `previous` (the conversation's language) breaks ties."""
     previous = previous if previous in NATIVE_SCRIPTS else None
     words = _words(text)
-    telling = [word for word in words if word not in _NEUTRAL]
+    telling = [word for word in words if word not in _NEUTRAL and not _vowelless_latin(word)]
     script = _dominant_script(telling)
     if script is None:
         return previous or "en"

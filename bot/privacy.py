@@ -21,7 +21,8 @@ class PhoneVault:
         if not key:
             raise ValueError(
                 "DATA_ENCRYPTION_KEY is not set: `make run` writes a development key to .env;"
-                " in production generate one with `flask --app webhook keys`"
+                " in production generate one with: .venv/bin/python -c 'from cryptography."
+                "fernet import Fernet; print(Fernet.generate_key().decode())'"
             )
         self._fernet = Fernet(key.encode())
         self._hash_key = HKDF(

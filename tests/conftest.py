@@ -24,6 +24,7 @@ from bot.config import Config
 from bot.db import Base
 from bot.migrations import upgrade
 from bot.privacy import new_key
+from scripts.stack import MODEL, Stack
 
 ROOT = Path(__file__).resolve().parent.parent
 TWILIO_DATA = Path(__file__).parent / "data" / "twilio"
@@ -152,6 +153,31 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+# --- the real dialogue: Rasa and the action server, once per test session --------------
+
+RASA_TOKEN = "integration-token"
+
+
+@pytest.fixture(scope="session")
+def dialogue(tmp_path_factory):
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: `make test` trains it")
+    tmp = tmp_path_factory.mktemp("rasa")
+    stack = Stack(rasa_port=free_port(), actions_port=free_port(), rasa_token=RASA_TOKEN,
+                  tracker_db_url=f"sqlite:///{tmp / 'tracker.db'}", log_dir=tmp / "logs")
+    stack.start_actions()
+    stack.start_rasa()
+    try:
+        stack.wait_dialogue()
+    except RuntimeError:
+        stack.stop()
+        for log in sorted((tmp / "logs").glob("*.log")):
+            print(f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}")
+        raise
+    yield stack
+    stack.stop()
 
 
 # --- the app ----------------------------------------------------------------------------

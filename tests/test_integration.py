@@ -1,82 +1,149 @@
 """The real thing: a Rasa server and action server on the trained model, messages in
-through the signed webhook, replies checked."""
+through the signed webhook, replies checked — in several languages and scripts."""
 
 from __future__ import annotations
 
 import pytest
+import yaml
 
-from bot.conversations.models import Conversation
+from actions.content import load, main_menu, topic_answer
+from bot.config import ROOT
+from bot.conversations.models import Contact, Conversation
 from bot.queue.models import Escalation
-from scripts.stack import MODEL, Stack
-from tests.conftest import free_port, fresh_sid, post_twilio, twilio_form
+from tests.conftest import RASA_TOKEN, fresh_sid, post_twilio, twilio_form
 from tests.test_webhook_message import PATH, replies, rows
 
 pytestmark = pytest.mark.integration
-TOKEN = "integration-token"
-MENU = "What would you like to do?\n1. Talk to a counsellor"
-
-
-@pytest.fixture(scope="session")
-def dialogue(tmp_path_factory):
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: `make test` trains it")
-    tmp = tmp_path_factory.mktemp("rasa")
-    stack = Stack(rasa_port=free_port(), actions_port=free_port(), rasa_token=TOKEN,
-                  tracker_db_url=f"sqlite:///{tmp / 'tracker.db'}", log_dir=tmp / "logs")
-    stack.start_actions()
-    stack.start_rasa()
-    try:
-        stack.wait_dialogue()
-    except RuntimeError:
-        stack.stop()
-        for log in sorted((tmp / "logs").glob("*.log")):
-            print(f"--- {log.name}\n{log.read_text(errors='replace')[-3000:]}")
-        raise
-    yield stack
-    stack.stop()
+CONTENT = load(ROOT / "flows")
+CENTRES = {c["code"]: c for c in yaml.safe_load(
+    (ROOT / "centres.yml").read_text(encoding="utf-8"))["centres"]}
 
 
 @pytest.fixture
 def live(app_factory, dialogue):
-    return app_factory(dialogue.rasa_url, rasa_token=TOKEN, rasa_timeout=8.0)
+    return app_factory(dialogue.rasa_url, rasa_token=RASA_TOKEN, rasa_timeout=10.0)
 
 
-def test_greeting_gets_welcome_and_numbered_menu(live):
-    response = post_twilio(live.test_client(), PATH, twilio_form("whatsapp_text", Body="hello"))
-    assert replies(response) == [
-        "Hello! This is the Migrant Resource Centre assistant. I can connect you with a "
-        "counsellor for questions about safe and regular migration.",
-        MENU,
+class Migrant:
+    """One person writing to one centre by SMS."""
+
+    def __init__(self, app, centre: str = "PK-ISB"):
+        self.client = app.test_client()
+        self.form = twilio_form("sms_text", To=CENTRES[centre]["numbers"]["sms"])
+
+    def says(self, text: str) -> list[str]:
+        response = post_twilio(self.client, PATH, fresh_sid(self.form) | {"Body": text})
+        assert response.status_code == 200
+        return replies(response)
+
+
+def rendered(message) -> str:
+    return message.as_sms()
+
+
+def test_greeting_gets_welcome_privacy_and_numbered_menu(live):
+    assert Migrant(live).says("hello") == [
+        CONTENT.say("welcome", "en", centre=CENTRES["PK-ISB"]["name"]),
+        CONTENT.say("privacy", "en"),
+        rendered(main_menu(CONTENT, "en")),
     ]
 
 
-def test_menu_digit_on_sms_reaches_a_counsellor_and_the_bot_goes_quiet(live):
-    client = live.test_client()
-    form = twilio_form("sms_text", Body="hi")
-    post_twilio(client, PATH, form)
-    handoff = post_twilio(client, PATH, fresh_sid(form) | {"Body": "1"})
-    assert replies(handoff) == [
-        "Thank you. A counsellor will reply to you here as soon as possible."]
+# (language, centre, message, theme) — written the way migrants write
+THEMES = [
+    ("en", "PK-ISB", "is there any legal way to go to canada", "legal_pathways"),
+    ("en", "PK-ISB", "i want job in saudia what i do before going", "labour_migration"),
+    ("en", "PK-ISB", "my friend says dunki to italy is easy is it safe", "trafficking_risks"),
+    ("en", "PK-ISB", "i came back from dubai last month need help to find work",
+     "return_support"),
+    ("en", "AF-VIRTUAL", "how can afghans apply for resettlement in germany",
+     "humanitarian_pathways"),
+    ("en", "PK-ISB", "agent asking 5 lakh for malaysia visa is he real", "check_job_offer"),
+    ("ur", "PK-ISB", "mujhe saudia mein naukri chahiye kya karna hoga", "labour_migration"),
+    ("ur", "PK-LHE", "dunki se greece jana kitna khatarnak hai", "trafficking_risks"),
+    ("ur", "PK-ISB", "kya ye agent asli hai woh pehle paise mang raha hai", "check_job_offer"),
+    ("ur", "PK-PEW", "یورپ جانے کا قانونی طریقہ کیا ہے", "legal_pathways"),
+    ("ar", "IQ-BGD", "رجعت من تركيا وما عندي شغل شنو اسوي", "return_support"),
+    ("ar", "IQ-BGD", "شلون اسافر للعمل بصورة قانونية", "labour_migration"),
+    ("ru", "TJ-DYU", "хочу поехать на заработки в россию что сделать до отъезда",
+     "labour_migration"),
+    ("ru", "KG-OSH", "мне предлагают работу в корее через знакомого это не обман?",
+     "check_job_offer"),
+    ("bn", "BD-DHK", "দালাল বলছে ইতালি পাঠাবে নৌকায়, এটা কি নিরাপদ", "trafficking_risks"),
+    ("fa", "AF-VIRTUAL", "برای اسکان مجدد در اروپا چطور درخواست بدهم", "humanitarian_pathways"),
+]
+
+
+@pytest.mark.parametrize(("language", "centre", "text", "theme"), THEMES,
+                         ids=[f"{t[3]}-{t[0]}" for t in THEMES])
+def test_theme_answer_in_the_migrants_language(live, language, centre, text, theme):
+    got = Migrant(live, centre).says(text)
+    country = CENTRES[centre]["country"]
+    expected = topic_answer(CONTENT, CONTENT.topics[theme], language, country)
+    assert got == [rendered(m) for m in expected]
+    assert all(len(part) <= 201 for part in got), "every SMS part fits 3 segments"
+
+
+@pytest.mark.parametrize(
+    ("language", "centre", "text"),
+    [("en", "PK-ISB", "my employer took my passport and has not paid me for 4 months"),
+     ("ur", "PK-ISB", "dubai me mere cousin ko company wale ne qaid kar rakha hai"),
+     ("ar", "IQ-BGD", "الكفيل ماخذ جوازي ويضربني")],
+    ids=["en", "roman-urdu", "arabic"],
+)
+def test_someone_in_danger_gets_safety_message_and_urgent_escalation(live, language, centre,
+                                                                     text):
+    got = Migrant(live, centre).says(text)
+    assert got[0] == CONTENT.say("crisis", language)
+    assert CENTRES[centre]["contacts"][0]["phone"] in got[1]
+    (escalation,) = rows(live, Escalation)
+    assert (escalation.priority, escalation.reason) == ("urgent", "exploitation_report")
+    assert rows(live, Conversation)[0].bot_paused
+
+
+def test_menu_digit_then_detail_digit_on_sms(live):
+    migrant = Migrant(live)
+    migrant.says("hi")
+    answer = migrant.says("2")  # Work abroad
+    labour = CONTENT.topics["labour_migration"]
+    assert answer == [rendered(m) for m in topic_answer(CONTENT, labour, "en", "PK")]
+    detail = migrant.says("1")  # its first detail
+    assert detail == [rendered(m) for m in
+                      topic_answer(CONTENT, labour, "en", "PK", labour.details[0].key)]
+
+
+def test_counsellor_intake_by_numbers_then_handoff(live):
+    migrant = Migrant(live, "LK-BTC")
+    consent = migrant.says("i want to talk to a counsellor")
+    assert consent[0].startswith(CONTENT.say("consent_question", "en"))
+    gender = migrant.says("1")  # yes
+    assert gender[0].startswith(CONTENT.say("gender_question", "en"))
+    age = migrant.says("2")  # a woman
+    assert age[0].startswith(CONTENT.say("age_question", "en"))
+    done = migrant.says("5")  # skip
+    assert done == [CONTENT.say("handoff_ack", "en")]
     (escalation,) = rows(live, Escalation)
     assert (escalation.reason, escalation.priority) == ("migrant_request", "normal")
-    (conversation,) = rows(live, Conversation)
-    assert conversation.bot_paused
-
-    after = post_twilio(client, PATH, fresh_sid(form) | {"Body": "hello?"})
-    assert after.status_code == 200 and replies(after) == []
+    (contact,) = rows(live, Contact)
+    assert (contact.gender, contact.age_band) == ("female", "unsaid")
+    assert migrant.says("hello?") == [], "the bot never talks over the counsellor"
 
 
-def test_whatsapp_button_payload_goes_to_the_bot(live):
-    response = post_twilio(live.test_client(), PATH, twilio_form("whatsapp_button"))
-    assert replies(response) == [
-        "Thank you. A counsellor will reply to you here as soon as possible."]
-    assert [e.reason for e in rows(live, Escalation)] == ["migrant_request"]
+def test_two_misunderstandings_in_a_row_offer_a_counsellor(live):
+    migrant = Migrant(live)
+    first = migrant.says("blorp fnord")
+    assert first[0] == CONTENT.say("fallback", "en")
+    second = migrant.says("asdkjh qwpoeiru")
+    assert second[0].startswith(CONTENT.say("fallback_again", "en"))
 
 
-def test_not_understood_offers_the_menu(live):
-    response = post_twilio(live.test_client(), PATH,
-                           twilio_form("sms_text", Body="qqqq zzzz xxxx"))
-    assert replies(response) == ["Sorry, I did not understand that.", MENU]
+def test_language_switch_then_answers_in_that_language(live):
+    migrant = Migrant(live)
+    migrant.says("hello")
+    menu = migrant.says("language")
+    assert "اردو" in menu[0]
+    welcome = migrant.says("2")  # اردو
+    assert welcome[0] == CONTENT.say("welcome", "ur", centre=CENTRES["PK-ISB"]["name"])
 
 
 def test_health_sees_the_real_rasa(live):

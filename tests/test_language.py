@@ -262,3 +262,12 @@ def test_accuracy_on_labelled_sets(name):
     assert overall >= 0.97
     assert min(per_language.values()) >= 0.90, per_language
     assert short >= 0.99
+
+
+@pytest.mark.parametrize(
+    ("text", "previous", "expected"),
+    [("qqqq zzzz xxxx", None, "en"), ("qqqq zzzz xxxx", "ur", "ur"), ("hmm pls", "ru", "ru")],
+    ids=["no-previous", "keeps-urdu", "keeps-russian"],
+)
+def test_letters_without_vowels_are_no_evidence(text, previous, expected):
+    assert detect(text, previous) == expected

@@ -16,15 +16,30 @@ from bot.dialogue.turns import Handoff, choice_payload, read_turn
          (), None, Handoff("urgent", "r", "t")),
         ([{"custom": {"handoff": {"priority": "whenever"}}}],
          (), None, Handoff("normal", "bot_handoff", None)),
+        ([{"custom": {"handoff": {"priority": "normal", "reason": "migrant_request",
+                                  "gender": "female", "age_band": "18_29"}}}],
+         (), None, Handoff("normal", "migrant_request", None, "female", "18_29")),
+        ([{"custom": {"handoff": {"gender": "+447700900123", "age_band": "old"}}}],
+         (), None, Handoff("normal", "bot_handoff", None)),
         ([{"custom": {"other": 1}}, "junk", {"image": "https://x/y.png"}],
          ("https://x/y.png",), None, None),
         ([], (), None, None),
     ],
-    ids=["text", "buttons", "handoff", "handoff-defaults", "other-payloads", "empty"],
+    ids=["text", "buttons", "handoff", "handoff-defaults", "handoff-intake",
+         "handoff-intake-junk", "other-payloads", "empty"],
 )
 def test_read_turn(messages, texts, choices, handoff):
     turn = read_turn(messages)
     assert (turn.texts, turn.choices, turn.handoff) == (texts, choices, handoff)
+
+
+@pytest.mark.parametrize(
+    ("custom", "expected"),
+    [({"language_menu": True}, True), ({"language_menu": "yes"}, False), ({}, False)],
+    ids=["asked", "not-a-bool", "absent"],
+)
+def test_language_menu_request(custom, expected):
+    assert read_turn([{"text": "Choose:"}, {"custom": custom}]).language_menu is expected
 
 
 @pytest.mark.parametrize(

@@ -238,3 +238,22 @@ def test_signature_uses_public_base_url_behind_a_proxy(app_factory, rasa):
                                       headers={"X-Twilio-Signature": bad})
     assert response.status_code == 403
 
+
+
+def test_handoff_intake_answers_are_kept_on_the_contact(client, app, rasa):
+    rasa.replies = [{"custom": {"handoff": {"priority": "normal", "reason": "migrant_request",
+                                            "gender": "female", "age_band": "30_44"}}}]
+    post_twilio(client, PATH, twilio_form("sms_text"))
+    (contact,) = rows(app, Contact)
+    assert (contact.gender, contact.age_band) == ("female", "30_44")
+
+
+def test_bot_can_ask_the_gateway_for_its_language_menu(client, app, rasa):
+    from bot.language import language_menu
+
+    rasa.replies = [{"text": "Choose your language:"}, {"custom": {"language_menu": True}}]
+    form = twilio_form("sms_text", Body="can you write in another language")
+    assert replies(post_twilio(client, PATH, form)) == ["Choose your language:", language_menu()]
+    post_twilio(client, PATH, fresh_sid(form) | {"Body": "3"})
+    assert rasa.calls[-1]["metadata"]["language"] == "fa"
+    assert rasa.calls[-1]["message"] == "/greet"

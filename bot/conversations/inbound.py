@@ -31,7 +31,7 @@ from bot.conversations import store
 from bot.conversations.models import BOT, INBOUND, MIGRANT, OUTBOUND, RECEIVED, REPLIED, SYSTEM
 from bot.db import utcnow
 from bot.dialogue.rasa import RasaUnavailable
-from bot.dialogue.turns import choice_payload, read_turn
+from bot.dialogue.turns import Handoff, choice_payload, read_turn
 from bot.queue import models as queue
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,7 @@ class Answer:
     choices: list | None = None
     replaces_choices: bool = False
     pause_bot: bool = False
+    handoff: Handoff | None = None
 
     def say(self, author: str, text: str) -> None:
         self.parts.append((author, text))
@@ -181,9 +182,7 @@ class Reception:
 
     def _ask_bot(self, thread: Thread, text: str, answer: Answer) -> None:
         if languages.asks_for_language_menu(text):  # the gateway's own menu, no bot turn
-            answer.say(SYSTEM, languages.language_menu())
-            answer.replaces_choices = True  # its choices replace the bot's last menu
-            answer.choices = [LANGUAGE_CHOICE + code for code in languages.LANGUAGES]
+            _offer_languages(answer)
             return
         if _chosen_language(text, thread) or languages.requested_language(text):
             turn_text = GREETING_PAYLOAD  # the bot greets again, now in the chosen language
@@ -201,7 +200,10 @@ class Reception:
         answer.replaces_choices, answer.choices = True, list(turn.choices) if turn.choices else None
         for text_part in turn.texts:
             answer.say(BOT, text_part)
+        if turn.language_menu:
+            _offer_languages(answer)
         if turn.handoff:
+            answer.handoff = turn.handoff
             answer.escalate(turn.handoff.reason, turn.handoff.priority, turn.handoff.topic)
             answer.pause_bot = True
 
@@ -242,6 +244,9 @@ class Reception:
             s.execute(store.UPDATE_CONVERSATION, changes)
             for reason, priority, topic in answer.escalations:
                 queue.escalate(s, thread.conversation_id, reason, priority, topic)
+            if answer.handoff and (answer.handoff.gender or answer.handoff.age_band):
+                store.record_intake(s, thread.conversation_id, answer.handoff.gender,
+                                    answer.handoff.age_band)
         return twiml
 
 
@@ -249,3 +254,10 @@ def _chosen_language(text: str, thread: Thread) -> str | None:
     """The language picked by number from the language menu the gateway last sent."""
     payload = choice_payload(text, thread.choices) or ""
     return payload.removeprefix(LANGUAGE_CHOICE) if payload.startswith(LANGUAGE_CHOICE) else None
+
+
+def _offer_languages(answer: Answer) -> None:
+    """The gateway's numbered language menu; its choices replace the bot's last menu."""
+    answer.say(SYSTEM, languages.language_menu())
+    answer.replaces_choices = True
+    answer.choices = [LANGUAGE_CHOICE + code for code in languages.LANGUAGES]

@@ -37,6 +37,10 @@ COUNSELLOR = "counsellor"
 RECEIVED = "received"
 REPLIED = "replied"
 
+# optional intake answers (the centres report them to donors); "unsaid" = skipped
+GENDERS = ("male", "female", "other", "unsaid")
+AGE_BANDS = ("under_18", "18_29", "30_44", "45_plus", "unsaid")
+
 
 class Contact(Base):
     __tablename__ = "contact"
@@ -44,6 +48,8 @@ class Contact(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     phone_hash: Mapped[str] = mapped_column(String(64), unique=True)
     phone_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    gender: Mapped[str | None] = mapped_column(String(16))
+    age_band: Mapped[str | None] = mapped_column(String(16))
     created_on: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

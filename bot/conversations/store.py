@@ -87,3 +87,12 @@ def open_thread(session, contact: int, channel: str, centre: str):
 
 def thread_by_id(session, conversation_id: str):
     return session.execute(THREAD_BY_ID, {"b_id": conversation_id}).one()
+
+
+def record_intake(session, conversation_id: str, gender: str | None,
+                  age_band: str | None) -> None:
+    """Keep the optional intake answers on the person (the latest answer wins)."""
+    values = {k: v for k, v in (("gender", gender), ("age_band", age_band)) if v}
+    owner = select(conversation.c.contact_id).where(conversation.c.id == conversation_id)
+    session.execute(update(contact).where(contact.c.id == owner.scalar_subquery())
+                    .values(**values))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.conversations.models import AGE_BANDS, GENDERS
 from bot.queue.models import NORMAL, PRIORITY_RANK
 
 # digits a migrant may type for a menu choice, in the scripts of our languages
@@ -21,6 +22,8 @@ class Handoff:
     priority: str
     reason: str
     topic: str | None
+    gender: str | None = None  # optional intake answers, reported to donors
+    age_band: str | None = None
 
 
 @dataclass(frozen=True)
@@ -28,12 +31,13 @@ class BotTurn:
     texts: tuple[str, ...]
     choices: tuple[str, ...] | None  # payloads of a numbered menu, if the turn ended in one
     handoff: Handoff | None
+    language_menu: bool = False  # the bot asks the gateway to offer its language menu
 
 
 def read_turn(messages: list[dict]) -> BotTurn:
     texts: list[str] = []
     choices: list[str] | None = None
-    handoff = None
+    handoff, language_menu = None, False
     for message in messages:
         if not isinstance(message, dict):
             continue
@@ -50,7 +54,9 @@ def read_turn(messages: list[dict]) -> BotTurn:
         custom = message.get("custom")
         if isinstance(custom, dict) and isinstance(custom.get("handoff"), dict):
             handoff = _handoff(custom["handoff"])
-    return BotTurn(tuple(texts), tuple(choices) if choices else None, handoff)
+        if isinstance(custom, dict) and custom.get("language_menu") is True:
+            language_menu = True
+    return BotTurn(tuple(texts), tuple(choices) if choices else None, handoff, language_menu)
 
 
 def choice_payload(text: str, choices: list[str] | None) -> str | None:
@@ -68,5 +74,11 @@ def _handoff(raw: dict) -> Handoff:
     return Handoff(
         priority=priority if priority in PRIORITY_RANK else NORMAL,
         reason=str(raw.get("reason") or "bot_handoff")[:64],
-        topic=str(raw["topic"])[:64] if raw.get("topic") else None,
+        topic=_short(raw.get("topic")),
+        gender=raw.get("gender") if raw.get("gender") in GENDERS else None,
+        age_band=raw.get("age_band") if raw.get("age_band") in AGE_BANDS else None,
     )
+
+
+def _short(value) -> str | None:
+    return str(value)[:64] if value else None

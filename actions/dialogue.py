@@ -1,0 +1,120 @@
+"""Welcome, main menu, theme answers and short replies — all texts from flows/."""
+
+from __future__ import annotations
+
+from rasa_sdk import Action
+from rasa_sdk.events import ConversationPaused, SlotSet
+
+from actions import context
+from actions.content import Message, main_menu, topic_answer
+from actions.handoff import handoff_payload
+
+ERASURE_REQUEST = "erasure_request"
+LANGUAGE_MENU_PAYLOAD = {"language_menu": True}  # the gateway's own numbered menu
+FALLBACK_INTENTS = ("nlu_fallback", "out_of_scope")
+# intent -> dialogue text of the one-line replies
+REPLIES = {"goodbye": "goodbye", "thanks": "thanks_reply", "bot_challenge": "bot_challenge"}
+
+
+def send(dispatcher, message: Message) -> None:
+    buttons = [{"title": title, "payload": payload} for title, payload in message.buttons]
+    dispatcher.utter_message(text=message.text, buttons=buttons or None)
+
+
+class ActionWelcome(Action):
+    def name(self) -> str:
+        return "action_welcome"
+
+    def run(self, dispatcher, tracker, domain):
+        lang, content = context.language(tracker), context.content()
+        dispatcher.utter_message(text=content.say("welcome", lang,
+                                                  centre=context.centre_name(tracker)))
+        dispatcher.utter_message(text=content.say("privacy", lang))
+        send(dispatcher, main_menu(content, lang))
+        return []
+
+
+class ActionMainMenu(Action):
+    def name(self) -> str:
+        return "action_main_menu"
+
+    def run(self, dispatcher, tracker, domain):
+        send(dispatcher, main_menu(context.content(), context.language(tracker)))
+        return []
+
+
+class ActionTopic(Action):
+    """The theme of the last intent: its answer, the country's note, next steps."""
+
+    def name(self) -> str:
+        return "action_topic"
+
+    def run(self, dispatcher, tracker, domain):
+        content = context.content()
+        name = tracker.latest_message["intent"].get("name")
+        topic = content.topics.get(name)
+        if topic is None:  # an intent without content: never silence
+            send(dispatcher, main_menu(content, context.language(tracker)))
+            return []
+        detail = next(tracker.get_latest_entity_values("detail"), None)
+        for message in topic_answer(content, topic, context.language(tracker),
+                                    context.country(tracker), detail):
+            send(dispatcher, message)
+        return [SlotSet("topic", topic.name)]
+
+
+class ActionFallback(Action):
+    """Not understood: the menu; the second time in a row, also offer a counsellor."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    def run(self, dispatcher, tracker, domain):
+        lang, content = context.language(tracker), context.content()
+        intents = [e.get("parse_data", {}).get("intent", {}).get("name")
+                   for e in tracker.events if e.get("event") == "user"]
+        if len(intents) >= 2 and intents[-2] in FALLBACK_INTENTS:
+            send(dispatcher, Message(content.say("fallback_again", lang), (
+                (content.say("talk_to_counsellor", lang), "/request_counsellor"),
+                (content.say("main_menu", lang), "/menu"))))
+            return []
+        dispatcher.utter_message(text=content.say("fallback", lang))
+        send(dispatcher, main_menu(content, lang))
+        return []
+
+
+class ActionReply(Action):
+    def name(self) -> str:
+        return "action_reply"
+
+    def run(self, dispatcher, tracker, domain):
+        key = REPLIES.get(tracker.latest_message["intent"].get("name"), "thanks_reply")
+        dispatcher.utter_message(text=context.content().say(
+            key, context.language(tracker), centre=context.centre_name(tracker)))
+        return []
+
+
+class ActionLanguageMenu(Action):
+    """The prompt; the gateway adds its numbered language menu and switches on a number."""
+
+    def name(self) -> str:
+        return "action_language_menu"
+
+    def run(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(text=context.content().say("language_prompt",
+                                                            context.language(tracker)))
+        dispatcher.utter_message(json_message=LANGUAGE_MENU_PAYLOAD)
+        return []
+
+
+class ActionDeleteRequest(Action):
+    """A person's data is erased by a counsellor after confirming who asks."""
+
+    def name(self) -> str:
+        return "action_delete_request"
+
+    def run(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(text=context.content().say("delete_request",
+                                                            context.language(tracker)))
+        dispatcher.utter_message(json_message=handoff_payload("normal", ERASURE_REQUEST))
+        return [ConversationPaused()]
