@@ -12,7 +12,15 @@ from pathlib import Path
 
 import yaml
 
-from actions.content import LANGUAGES, SMS_BUDGET, Content, Text, parse_text
+from actions.content import (
+    LANGUAGES,
+    SMS_BUDGET,
+    Content,
+    Text,
+    main_menu,
+    parse_text,
+    topic_answer,
+)
 
 THEMES = ("legal_pathways", "labour_migration", "trafficking_risks", "return_support",
           "humanitarian_pathways", "check_job_offer")
@@ -59,8 +67,6 @@ def check(flows_dir: str | Path) -> list[Problem]:
 
 def budget_report(content: Content) -> list[tuple[str, str, int]]:
     """(where, language, characters) of every rendered SMS over the budget."""
-    from actions.content import main_menu, topic_answer
-
     over = []
     for language in LANGUAGES:
         rendered = [("main menu", main_menu(content, language))]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from actions.content import LANGUAGES, Content, load
+from actions.content import LANGUAGES, Content, Message, load
 from actions.content_check import ContentError
 
 log = logging.getLogger(__name__)
@@ -98,3 +98,9 @@ def centre_name(tracker) -> str:
 def country(tracker) -> str | None:
     found = centre(tracker)
     return found.country if found else None
+
+
+def send(dispatcher, message: Message) -> None:
+    """A text with its numbered options (the gateway renders buttons as a list)."""
+    buttons = [{"title": title, "payload": payload} for title, payload in message.buttons]
+    dispatcher.utter_message(text=message.text, buttons=buttons or None)

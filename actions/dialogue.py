@@ -7,6 +7,7 @@ from rasa_sdk.events import ConversationPaused, SlotSet
 
 from actions import context
 from actions.content import Message, main_menu, topic_answer
+from actions.context import send
 from actions.handoff import handoff_payload
 
 ERASURE_REQUEST = "erasure_request"
@@ -14,11 +15,6 @@ LANGUAGE_MENU_PAYLOAD = {"language_menu": True}  # the gateway's own numbered me
 FALLBACK_INTENTS = ("nlu_fallback", "out_of_scope")
 # intent -> dialogue text of the one-line replies
 REPLIES = {"goodbye": "goodbye", "thanks": "thanks_reply", "bot_challenge": "bot_challenge"}
-
-
-def send(dispatcher, message: Message) -> None:
-    buttons = [{"title": title, "payload": payload} for title, payload in message.buttons]
-    dispatcher.utter_message(text=message.text, buttons=buttons or None)
 
 
 class ActionWelcome(Action):

@@ -18,7 +18,8 @@ from rasa_sdk import Action, FormValidationAction
 from rasa_sdk.events import ConversationPaused
 
 from actions import context
-from actions.content import Message
+from actions.content import Message, main_menu
+from actions.context import send
 
 MIGRANT_REQUEST = "migrant_request"
 UNSAID = "unsaid"
@@ -30,11 +31,6 @@ AGE_BANDS = (("under_18", "under_18"), ("age_18_29", "18_29"), ("age_30_44", "30
 def handoff_payload(priority: str, reason: str, topic: str | None = None,
                     **intake: str | None) -> dict[str, Any]:
     return {"handoff": {"priority": priority, "reason": reason, "topic": topic, **intake}}
-
-
-def _send(dispatcher, message: Message) -> None:
-    dispatcher.utter_message(text=message.text, buttons=[
-        {"title": title, "payload": payload} for title, payload in message.buttons])
 
 
 def _options(tracker, question: str, entity: str, choices) -> Message:
@@ -49,7 +45,7 @@ class ActionAskShareConsent(Action):
 
     def run(self, dispatcher, tracker, domain):
         content, lang = context.content(), context.language(tracker)
-        _send(dispatcher, Message(content.say("consent_question", lang), (
+        send(dispatcher, Message(content.say("consent_question", lang), (
             (content.say("yes_label", lang), "/affirm"), (content.say("no_label", lang), "/deny"))))
         return []
 
@@ -59,7 +55,7 @@ class ActionAskGender(Action):
         return "action_ask_gender"
 
     def run(self, dispatcher, tracker, domain):
-        _send(dispatcher, _options(tracker, "gender_question", "gender", GENDERS))
+        send(dispatcher, _options(tracker, "gender_question", "gender", GENDERS))
         return []
 
 
@@ -68,7 +64,7 @@ class ActionAskAgeBand(Action):
         return "action_ask_age_band"
 
     def run(self, dispatcher, tracker, domain):
-        _send(dispatcher, _options(tracker, "age_question", "age_band", AGE_BANDS))
+        send(dispatcher, _options(tracker, "age_question", "age_band", AGE_BANDS))
         return []
 
 
@@ -89,12 +85,10 @@ class ActionFinishIntake(Action):
         return "action_finish_intake"
 
     def run(self, dispatcher, tracker, domain):
-        from actions.content import main_menu
-
         content, lang = context.content(), context.language(tracker)
         if not tracker.get_slot("share_consent"):
             dispatcher.utter_message(text=content.say("consent_declined", lang))
-            _send(dispatcher, main_menu(content, lang))
+            send(dispatcher, main_menu(content, lang))
             return []
         dispatcher.utter_message(text=content.say("handoff_ack", lang))
         dispatcher.utter_message(json_message=handoff_payload(
