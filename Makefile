@@ -58,8 +58,8 @@ lang-eval: $(VENV)/.installed
 # Cross-validation of the NLU model (3 folds: about 15 minutes on 2 cores).
 nlu-eval: setup
 	rm -rf results/nlu
-	$(RASA) test nlu --data data/nlu --config config.yml --cross-validation --folds 3 \
-		--successes --errors --out results/nlu
+	$(RASA) test nlu --nlu data/nlu --config config.yml --cross-validation --folds 3 \
+		--successes --out results/nlu
 	$(PY) bench/nlu_eval.py results/nlu
 
 bench: setup $(MODEL)

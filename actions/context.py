@@ -78,7 +78,9 @@ def centres() -> dict[str, Centre]:
 
 
 def metadata(tracker) -> dict:
-    return tracker.latest_message.get("metadata") or {}
+    """The gateway's metadata of this message (at a session's start, of its first one)."""
+    return (tracker.latest_message.get("metadata")
+            or tracker.get_slot("session_started_metadata") or {})
 
 
 def language(tracker) -> str:

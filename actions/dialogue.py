@@ -1,4 +1,4 @@
-"""Welcome, main menu, theme answers and short replies — all texts from flows/."""
+"""Main menu, theme answers and short replies — all texts from flows/."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from actions import context
 from actions.content import Message, main_menu, topic_answer
 from actions.context import send
 from actions.handoff import handoff_payload
+from actions.welcome import introduce_if_new
 
 ERASURE_REQUEST = "erasure_request"
 LANGUAGE_MENU_PAYLOAD = {"language_menu": True}  # the gateway's own numbered menu
@@ -17,24 +18,12 @@ FALLBACK_INTENTS = ("nlu_fallback", "out_of_scope")
 REPLIES = {"goodbye": "goodbye", "thanks": "thanks_reply", "bot_challenge": "bot_challenge"}
 
 
-class ActionWelcome(Action):
-    def name(self) -> str:
-        return "action_welcome"
-
-    def run(self, dispatcher, tracker, domain):
-        lang, content = context.language(tracker), context.content()
-        dispatcher.utter_message(text=content.say("welcome", lang,
-                                                  centre=context.centre_name(tracker)))
-        dispatcher.utter_message(text=content.say("privacy", lang))
-        send(dispatcher, main_menu(content, lang))
-        return []
-
-
 class ActionMainMenu(Action):
     def name(self) -> str:
         return "action_main_menu"
 
     def run(self, dispatcher, tracker, domain):
+        introduce_if_new(dispatcher, tracker)
         send(dispatcher, main_menu(context.content(), context.language(tracker)))
         return []
 
@@ -46,6 +35,7 @@ class ActionTopic(Action):
         return "action_topic"
 
     def run(self, dispatcher, tracker, domain):
+        introduce_if_new(dispatcher, tracker)
         content = context.content()
         name = tracker.latest_message["intent"].get("name")
         topic = content.topics.get(name)
@@ -66,6 +56,7 @@ class ActionFallback(Action):
         return "action_fallback"
 
     def run(self, dispatcher, tracker, domain):
+        introduce_if_new(dispatcher, tracker)
         lang, content = context.language(tracker), context.content()
         intents = [e.get("parse_data", {}).get("intent", {}).get("name")
                    for e in tracker.events if e.get("event") == "user"]
@@ -84,6 +75,7 @@ class ActionReply(Action):
         return "action_reply"
 
     def run(self, dispatcher, tracker, domain):
+        introduce_if_new(dispatcher, tracker)
         key = REPLIES.get(tracker.latest_message["intent"].get("name"), "thanks_reply")
         dispatcher.utter_message(text=context.content().say(
             key, context.language(tracker), centre=context.centre_name(tracker)))
@@ -97,6 +89,7 @@ class ActionLanguageMenu(Action):
         return "action_language_menu"
 
     def run(self, dispatcher, tracker, domain):
+        introduce_if_new(dispatcher, tracker)
         dispatcher.utter_message(text=context.content().say("language_prompt",
                                                             context.language(tracker)))
         dispatcher.utter_message(json_message=LANGUAGE_MENU_PAYLOAD)
@@ -110,6 +103,7 @@ class ActionDeleteRequest(Action):
         return "action_delete_request"
 
     def run(self, dispatcher, tracker, domain):
+        introduce_if_new(dispatcher, tracker)
         dispatcher.utter_message(text=context.content().say("delete_request",
                                                             context.language(tracker)))
         dispatcher.utter_message(json_message=handoff_payload("normal", ERASURE_REQUEST))

@@ -20,6 +20,7 @@ from rasa_sdk.events import ConversationPaused
 from actions import context
 from actions.content import Message, main_menu
 from actions.context import send
+from actions.welcome import introduce_if_new
 
 MIGRANT_REQUEST = "migrant_request"
 UNSAID = "unsaid"
@@ -44,6 +45,7 @@ class ActionAskShareConsent(Action):
         return "action_ask_share_consent"
 
     def run(self, dispatcher, tracker, domain):
+        introduce_if_new(dispatcher, tracker)
         content, lang = context.content(), context.language(tracker)
         send(dispatcher, Message(content.say("consent_question", lang), (
             (content.say("yes_label", lang), "/affirm"), (content.say("no_label", lang), "/deny"))))

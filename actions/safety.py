@@ -11,6 +11,7 @@ from rasa_sdk.events import ConversationPaused
 
 from actions import context
 from actions.handoff import handoff_payload
+from actions.welcome import introduce_if_new
 
 EXPLOITATION_REPORT = "exploitation_report"
 EXAMPLE_LABEL = "EXAMPLE"
@@ -36,6 +37,7 @@ class ActionCrisis(Action):
         contacts = contacts_text(tracker)
         if contacts:
             dispatcher.utter_message(text=contacts)
+        introduce_if_new(dispatcher, tracker)  # safety first, the privacy notice after
         dispatcher.utter_message(json_message=handoff_payload(
             "urgent", EXPLOITATION_REPORT, "report_exploitation"))
         return [ConversationPaused()]

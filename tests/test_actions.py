@@ -81,6 +81,19 @@ def test_topic_answer_country_note_and_next_steps(dialogue, scenario, topic, lan
         assert len(texts(result)) == 2, "no country note where the facts are general"
 
 
+def test_first_message_of_a_session_brings_welcome_and_privacy_first(dialogue):
+    result = run(dialogue, "topic_first_message")
+    expected = topic_answer(CONTENT, CONTENT.topics["labour_migration"], "en", "PK")
+    assert texts(result) == [CONTENT.say("welcome", "en", centre=CENTRES["PK-ISB"]["name"]),
+                             CONTENT.say("privacy", "en"), *(m.text for m in expected)]
+
+
+def test_first_message_in_danger_gets_safety_before_the_privacy_notice(dialogue):
+    result = run(dialogue, "crisis_first_message")
+    assert texts(result)[0] == CONTENT.say("crisis", "ar")
+    assert texts(result)[-1] == CONTENT.say("privacy", "ar")
+
+
 def test_crisis_in_arabic_with_example_contacts_and_urgent_handoff(dialogue):
     result = run(dialogue, "crisis_ar")
     crisis, contacts = texts(result)

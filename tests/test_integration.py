@@ -29,7 +29,13 @@ class Migrant:
 
     def __init__(self, app, centre: str = "PK-ISB"):
         self.client = app.test_client()
+        self.centre = centre
         self.form = twilio_form("sms_text", To=CENTRES[centre]["numbers"]["sms"])
+
+    def introduction(self, language: str) -> list[str]:
+        """The welcome and privacy notice every session opens with."""
+        return [CONTENT.say("welcome", language, centre=CENTRES[self.centre]["name"]),
+                CONTENT.say("privacy", language)]
 
     def says(self, text: str) -> list[str]:
         response = post_twilio(self.client, PATH, fresh_sid(self.form) | {"Body": text})
@@ -77,10 +83,11 @@ THEMES = [
 @pytest.mark.parametrize(("language", "centre", "text", "theme"), THEMES,
                          ids=[f"{t[3]}-{t[0]}" for t in THEMES])
 def test_theme_answer_in_the_migrants_language(live, language, centre, text, theme):
-    got = Migrant(live, centre).says(text)
+    migrant = Migrant(live, centre)
+    got = migrant.says(text)
     country = CENTRES[centre]["country"]
     expected = topic_answer(CONTENT, CONTENT.topics[theme], language, country)
-    assert got == [rendered(m) for m in expected]
+    assert got == migrant.introduction(language) + [rendered(m) for m in expected]
     assert all(len(part) <= 201 for part in got), "every SMS part fits 3 segments"
 
 
@@ -93,9 +100,11 @@ def test_theme_answer_in_the_migrants_language(live, language, centre, text, the
 )
 def test_someone_in_danger_gets_safety_message_and_urgent_escalation(live, language, centre,
                                                                      text):
-    got = Migrant(live, centre).says(text)
-    assert got[0] == CONTENT.say("crisis", language)
+    migrant = Migrant(live, centre)
+    got = migrant.says(text)
+    assert got[0] == CONTENT.say("crisis", language), "safety first"
     assert CENTRES[centre]["contacts"][0]["phone"] in got[1]
+    assert got[2:] == migrant.introduction(language)
     (escalation,) = rows(live, Escalation)
     assert (escalation.priority, escalation.reason) == ("urgent", "exploitation_report")
     assert rows(live, Conversation)[0].bot_paused
@@ -115,7 +124,8 @@ def test_menu_digit_then_detail_digit_on_sms(live):
 def test_counsellor_intake_by_numbers_then_handoff(live):
     migrant = Migrant(live, "LK-BTC")
     consent = migrant.says("i want to talk to a counsellor")
-    assert consent[0].startswith(CONTENT.say("consent_question", "en"))
+    assert consent[:2] == migrant.introduction("en")
+    assert consent[2].startswith(CONTENT.say("consent_question", "en"))
     gender = migrant.says("1")  # yes
     assert gender[0].startswith(CONTENT.say("gender_question", "en"))
     age = migrant.says("2")  # a woman
@@ -132,7 +142,7 @@ def test_counsellor_intake_by_numbers_then_handoff(live):
 def test_two_misunderstandings_in_a_row_offer_a_counsellor(live):
     migrant = Migrant(live)
     first = migrant.says("blorp fnord")
-    assert first[0] == CONTENT.say("fallback", "en")
+    assert first[2] == CONTENT.say("fallback", "en")
     second = migrant.says("asdkjh qwpoeiru")
     assert second[0].startswith(CONTENT.say("fallback_again", "en"))
 
@@ -144,6 +154,21 @@ def test_language_switch_then_answers_in_that_language(live):
     assert "اردو" in menu[0]
     welcome = migrant.says("2")  # اردو
     assert welcome[0] == CONTENT.say("welcome", "ur", centre=CENTRES["PK-ISB"]["name"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i want a job in saudia", "work visa for KSA how to apply",
+     "اريد اشتغل في السعودية شنو المطلوب", "хочу работать в Саудовской Аравии водителем"],
+    ids=["roman", "abbreviation", "arabic", "russian"],
+)
+def test_destination_country_synonyms_across_scripts(dialogue, text):
+    import requests
+
+    parsed = requests.post(f"{dialogue.rasa_url}/model/parse", params={"token": RASA_TOKEN},
+                           json={"text": text}, timeout=10).json()
+    countries = [e["value"] for e in parsed["entities"] if e["entity"] == "destination_country"]
+    assert countries == ["Saudi Arabia"], parsed["entities"]
 
 
 def test_health_sees_the_real_rasa(live):
