@@ -18,6 +18,7 @@ import yaml
 LANGUAGES = ("en", "ur", "fa", "ps", "bn", "ar", "ckb", "ru", "tg", "ky", "uz", "si", "ta")
 FALLBACK_LANGUAGE = "en"
 SMS_BUDGET = 201  # characters: 3 SMS segments in UCS-2 (67 each)
+CENTRE_NAME_MAX = 45  # characters a centre's name may take where a text says {centre}
 
 # main-menu entries that are not topics: (dialogue text key, intent)
 DANGER_ENTRY = ("danger_entry", "report_exploitation")

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from actions.content import (
+    CENTRE_NAME_MAX,
     LANGUAGES,
     SMS_BUDGET,
     Content,
@@ -35,7 +36,6 @@ DIALOGUE_KEYS = (
 COUNTRIES = ("AF", "BD", "IQ", "KG", "LK", "PK", "TJ", "UZ")
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 ALLOWED_PLACEHOLDERS = {"centre"}
-LONGEST_CENTRE_NAME = "MRC Afghanistan (virtual) of the Silk Routes"  # budget headroom
 
 
 @dataclass(frozen=True)
@@ -71,9 +71,10 @@ def budget_report(content: Content) -> list[tuple[str, str, int]]:
     for language in LANGUAGES:
         rendered = [("main menu", main_menu(content, language))]
         for topic in content.topics.values():
-            for detail in (None, *(d.key for d in topic.details)):
-                for message in topic_answer(content, topic, language, None, detail):
-                    rendered.append((f"{topic.name}/{detail or 'answer'}", message))
+            for country in (None, *topic.countries):
+                for detail in (None, *(d.key for d in topic.details)):
+                    for message in topic_answer(content, topic, language, country, detail):
+                        rendered.append((f"{topic.name}/{detail or 'answer'}", message))
         for where, message in rendered:
             size = _units(message.as_sms())
             if size > SMS_BUDGET:
@@ -187,7 +188,7 @@ class _Checker:
                 self._add(path, node, f"{where}/{language}: placeholders {sorted(names)} "
                                       f"differ from English {sorted(english)}")
                 continue
-            size = _units(value.format(centre=LONGEST_CENTRE_NAME) if names else value)
+            size = _units(value.format(centre="x" * CENTRE_NAME_MAX) if names else value)
             if size > SMS_BUDGET:
                 self._add(path, node, f"{where}/{language}: {size} characters, over the SMS "
                                       f"budget of {SMS_BUDGET}")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import yaml
 
+from actions.content import CENTRE_NAME_MAX
 from bot.language import LANGUAGES
 from bot.privacy import normalise
 
@@ -90,6 +91,9 @@ def _centre(path, index: int, raw: dict) -> Centre:
         )
     except (KeyError, TypeError) as exc:
         raise CentreConfigError(f"{where}: missing or malformed field {exc}") from exc
+    if len(centre.name) > CENTRE_NAME_MAX:
+        raise CentreConfigError(f"{where}: name longer than {CENTRE_NAME_MAX} characters "
+                                "(texts naming the centre must fit one SMS budget)")
     unknown = [lang for lang in languages if lang not in LANGUAGES]
     if not languages or unknown:
         raise CentreConfigError(f"{where}: languages must be among {LANGUAGES}, got {unknown}")

@@ -28,9 +28,11 @@ def test_shipped_centres_file_loads_and_is_marked_as_example():
          "  - {code: Y, name: Y, country: Y, languages: [en], numbers: {sms: '+1'}}",
          "also used by"),
         ("centres: [", "centres.yml"),
+        ("centres:\n  - {code: X, name: " + "N" * 46 + ", country: X, languages: [en]}",
+         "name longer than 45"),
     ],
     ids=["not-a-list", "no-languages", "unknown-language", "bad-default", "shared-number",
-         "bad-yaml"],
+         "bad-yaml", "long-name"],
 )
 def test_bad_centres_files(tmp_path, content, message):
     path = tmp_path / "centres.yml"

@@ -57,6 +57,7 @@ class Thread:
 @dataclass
 class Answer:
     language: str
+    language_switched: bool = False  # the migrant chose it: the bot greets again in it
     parts: list[tuple[str, str]] = field(default_factory=list)  # (author, text)
     escalations: list[tuple[str, str, str | None]] = field(default_factory=list)
     choices: list | None = None
@@ -141,9 +142,9 @@ class Reception:
 
     # 3. answer ----------------------------------------------------------------------
     def _answer_safely(self, inbound: InboundMessage, message_id: int, thread: Thread) -> str:
-        language = self._language(inbound.text, thread)
+        language, switched = self._language(inbound.text, thread)
         try:
-            answer = self._answer(inbound, thread, language)
+            answer = self._answer(inbound, thread, Answer(language, language_switched=switched))
         except Exception as exc:  # never a 500: the message is stored, a human follows up
             log.error("answering %s failed: %s\n%s", inbound.sid, type(exc).__name__,
                       "".join(traceback.format_tb(exc.__traceback__)))
@@ -155,8 +156,7 @@ class Reception:
             log.error("storing the reply to %s failed: %s", inbound.sid, type(exc).__name__)
             return render_twiml([(text, None) for _, text in answer.parts])
 
-    def _answer(self, inbound: InboundMessage, thread: Thread, language: str) -> Answer:
-        answer = Answer(language=language)
+    def _answer(self, inbound: InboundMessage, thread: Thread, answer: Answer) -> Answer:
         if thread.bot_paused:  # a counsellor holds the chat: stored, the bot stays silent
             return answer
         if inbound.text:
@@ -169,12 +169,13 @@ class Reception:
             answer.escalate(queue.LOCATION_SHARED, queue.HIGH)
         return answer
 
-    def _language(self, text: str, thread: Thread) -> str:
-        """An explicit choice (menu number or a language's name) wins, then detection."""
+    def _language(self, text: str, thread: Thread) -> tuple[str, bool]:
+        """(language, chosen explicitly): a menu number or a language's name wins over
+        detection."""
         if not text:
-            return thread.language or self._centre_language(thread)
-        return (_chosen_language(text, thread) or languages.requested_language(text)
-                or languages.detect(text, thread.language))
+            return thread.language or self._centre_language(thread), False
+        chosen = _chosen_language(text, thread) or languages.requested_language(text)
+        return (chosen, True) if chosen else (languages.detect(text, thread.language), False)
 
     def _centre_language(self, thread: Thread) -> str:
         centre = self.centres.get(thread.centre)
@@ -184,7 +185,7 @@ class Reception:
         if languages.asks_for_language_menu(text):  # the gateway's own menu, no bot turn
             _offer_languages(answer)
             return
-        if _chosen_language(text, thread) or languages.requested_language(text):
+        if answer.language_switched:
             turn_text = GREETING_PAYLOAD  # the bot greets again, now in the chosen language
         else:
             turn_text = choice_payload(text, thread.choices) or text
