@@ -9,7 +9,7 @@ MODEL := models/current.tar.gz
 DIALOGUE_DATA := data/nlu data/rules data/stories
 DIALOGUE_SOURCES := config.yml domain.yml $(wildcard $(addsuffix /*.yml,$(DIALOGUE_DATA)))
 
-.PHONY: setup run test test-unit lint lang-eval nlu-eval bench validate clean
+.PHONY: setup run test test-unit lint lang-eval nlu-eval bench validate browser clean
 
 setup: $(VENV)/.installed $(RASA_VENV)/.installed
 
@@ -38,9 +38,19 @@ validate: $(RASA_VENV)/.installed
 run: setup $(MODEL)
 	$(PY) scripts/dev_env.py .env
 	$(VENV)/bin/flask --app webhook db upgrade
+	$(VENV)/bin/flask --app webhook users bootstrap
 	$(PY) scripts/stack.py
 
-test: setup $(MODEL) validate
+# Debian's chromium and chromium-driver for the console's browser tests, if missing
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		echo "installing Debian chromium + chromium-driver for the browser tests"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get \
+			install -y -qq --no-install-recommends chromium chromium-driver; \
+	fi
+
+test: setup $(MODEL) validate browser
 	$(VENV)/bin/ruff check .
 	$(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
 		--fail-on-prediction-errors --out results/stories

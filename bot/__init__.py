@@ -46,8 +46,12 @@ def create_app(config: Config | None = None) -> Flask:
 
     from bot import cli, health
     from bot.channels import routes
+    from bot.console import auth, phone  # noqa: F401  (phone adds the simulator's routes)
+    from bot.console import routes as console
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(health.bp)
+    auth.configure(app, config)
+    app.register_blueprint(console.bp)
     cli.register(app)
     return app

@@ -8,9 +8,12 @@ import click
 import requests
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
 
 from bot.channels.simulator import inbound_form
 from bot.channels.twilio import SMS, WHATSAPP, SignatureChecker
+from bot.console.models import ADMIN, ROLES, Counsellor
+from bot.console.models import COUNSELLOR as COUNSELLOR_ROLE
 from bot.conversations.models import COUNSELLOR
 from bot.conversations.outbound import ConversationNotFound, send_text
 from bot.language import LANGUAGES
@@ -114,8 +117,123 @@ def flows_check() -> None:
                "by a native-speaking counsellor")
 
 
+users_cli = AppGroup("users", help="Console accounts: counsellors, supervisors, admins.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), default=COUNSELLOR_ROLE, show_default=True)
+@click.option("--centre", help="centre code (required except for admins)")
+@click.option("--name", "display_name", help="name shown to colleagues (default: USERNAME)")
+@click.option("--languages", default="", help="languages the person writes, e.g. ur,en")
+@click.password_option(help="at least 10 characters (asked if not given)")
+def users_create(username, role, centre, display_name, languages, password) -> None:
+    """Create a console account."""
+    services = current()
+    if role != ADMIN and (not centre or services.centres.get(centre) is None):
+        raise click.ClickException("--centre must be one of: "
+                                   + ", ".join(c.code for c in services.centres))
+    codes = [code.strip() for code in languages.split(",") if code.strip()]
+    unknown = [code for code in codes if code not in LANGUAGES]
+    if unknown:
+        raise click.ClickException(f"unknown language code(s): {', '.join(unknown)}")
+    person = Counsellor(username=username, display_name=display_name or username, role=role,
+                        centre=None if role == ADMIN else centre, languages=codes, active=True)
+    try:
+        person.set_password(password)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    with services.db.session() as s:
+        if s.scalar(select(Counsellor.id).where(Counsellor.username == username)):
+            raise click.ClickException(f"user {username!r} exists")
+        s.add(person)
+    click.echo(f"created {role} {username}" + (f" at {person.centre}" if person.centre else ""))
+
+
+@users_cli.command("password")
+@click.argument("username")
+@click.password_option(help="at least 10 characters (asked if not given)")
+def users_password(username, password) -> None:
+    """Set a new password."""
+    with current().db.session() as s:
+        person = _user(s, username)
+        try:
+            person.set_password(password)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+    click.echo(f"password of {username} changed")
+
+
+@users_cli.command("deactivate")
+@click.argument("username")
+def users_deactivate(username) -> None:
+    """Stop an account from signing in (its history stays)."""
+    with current().db.session() as s:
+        _user(s, username).active = False
+    click.echo(f"{username} can no longer sign in")
+
+
+@users_cli.command("list")
+def users_list() -> None:
+    with current().db.session() as s:
+        for person in s.scalars(select(Counsellor).order_by(Counsellor.username)):
+            click.echo(f"{person.username:20} {person.role:11} {person.centre or 'all':10} "
+                       f"{','.join(person.languages) or '-':12} "
+                       f"{'active' if person.active else 'deactivated'}")
+
+
+@users_cli.command("bootstrap")
+def users_bootstrap() -> None:
+    """For `make run`: an admin account from CONSOLE_ADMIN_PASSWORD if nobody exists."""
+    services = current()
+    password = services.config.console_admin_password
+    with services.db.session() as s:
+        if s.scalar(select(Counsellor.id).limit(1)) is not None:
+            return
+        if not password:
+            raise click.ClickException("CONSOLE_ADMIN_PASSWORD is not set")
+        person = Counsellor(username="admin", display_name="Administrator", role=ADMIN,
+                            centre=None, languages=[], active=True)
+        person.set_password(password)
+        s.add(person)
+    click.echo("console: created user admin (password: CONSOLE_ADMIN_PASSWORD in .env)")
+
+
+def _user(session, username: str) -> Counsellor:
+    person = session.scalar(select(Counsellor).where(Counsellor.username == username))
+    if person is None:
+        raise click.ClickException(f"no user {username!r}")
+    return person
+
+
+centres_cli = AppGroup("centres", help="The centres configuration (CENTRES_FILE).")
+
+
+@centres_cli.command("check")
+@click.argument("path", required=False)
+def centres_check(path) -> None:
+    """Validate the centres file and list centres, numbers and languages.
+
+    The running gateway reads the file when it starts: restart it (or send gunicorn
+    SIGHUP) after editing."""
+    from bot.centres import CentreConfigError, load
+
+    path = path or current().config.centres_file
+    try:
+        registry = load(path)
+    except CentreConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    for centre in registry:
+        numbers = ", ".join(f"{k} {v}" for k, v in centre.numbers.items())
+        click.echo(f"{centre.code:11} {centre.name:45} {','.join(centre.languages):12} "
+                   f"{numbers}{'  (EXAMPLE values)' if centre.example else ''}")
+    click.echo(f"{path}: OK, default centre {registry.default.code}")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(db_cli)
     app.cli.add_command(simulate)
     app.cli.add_command(send)
     app.cli.add_command(flows_cli)
+    app.cli.add_command(users_cli)
+    app.cli.add_command(centres_cli)

@@ -35,6 +35,11 @@ class Config:
     duplicate_wait: float = 12.0  # how long a concurrent retry waits for the first reply
     reply_lease: float = 20.0  # after this, a retry may take over an unfinished delivery
     log_level: str = "INFO"
+    # Twilio Content SID of the approved WhatsApp template a counsellor sends outside
+    # the 24-hour window (its one variable is the centre's name); empty in sandbox mode
+    whatsapp_template_sid: str = ""
+    console_session_hours: float = 8.0  # a console login lasts this long without use
+    console_admin_password: str = ""  # `make run` only: the first admin account's password
 
     @property
     def sandbox(self) -> bool:

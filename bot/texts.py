@@ -11,7 +11,11 @@ from bot.language import LANGUAGES
 HOLDING_REPLY = "holding_reply"
 MEDIA_RECEIVED = "media_received"
 LOCATION_RECEIVED = "location_received"
-KEYS = (HOLDING_REPLY, MEDIA_RECEIVED, LOCATION_RECEIVED)
+HANDED_BACK = "handed_back"  # the counsellor is done; the bot answers again
+WHATSAPP_TEMPLATE = "whatsapp_template"  # preview of the approved re-opening template
+COUNSELLOR_GREETING = "counsellor_greeting"  # the console's first canned reply
+KEYS = (HOLDING_REPLY, MEDIA_RECEIVED, LOCATION_RECEIVED, HANDED_BACK, WHATSAPP_TEMPLATE,
+        COUNSELLOR_GREETING)
 
 
 class TextsError(ValueError):
@@ -26,9 +30,11 @@ class GatewayTexts:
             raise TextsError(f"missing gateway texts: {', '.join(missing)}")
         self._texts = texts
 
-    def get(self, key: str, language: str | None) -> str:
+    def get(self, key: str, language: str | None, **values: str) -> str:
+        """The text in `language` (English if missing), `{centre}` etc. filled in."""
         by_language = self._texts[key]
-        return by_language.get(language or "en") or by_language["en"]
+        text = by_language.get(language or "en") or by_language["en"]
+        return text.format(**values) if values else text
 
     @classmethod
     def load(cls, flows_dir: str | Path) -> GatewayTexts:

@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine
 
+import bot.console.models  # noqa: F401
 import bot.conversations.models  # noqa: F401  (register tables)
 import bot.queue.models  # noqa: F401
 from bot.db import Base

@@ -17,6 +17,7 @@ GENERATED = {
     "TWILIO_AUTH_TOKEN": lambda: secrets.token_hex(16),  # development only: signs simulate
     "DATA_ENCRYPTION_KEY": lambda: Fernet.generate_key().decode(),
     "RASA_TOKEN": lambda: secrets.token_hex(16),
+    "CONSOLE_ADMIN_PASSWORD": lambda: secrets.token_urlsafe(12),  # console user "admin"
 }
 
 

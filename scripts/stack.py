@@ -125,6 +125,8 @@ def main() -> int:
 MRC counselling assistant is running (logs in {stack.log_dir}):
   gateway  http://127.0.0.1:{config.gateway_port}   (Twilio webhook: /webhooks/twilio/message)
   health   http://127.0.0.1:{config.gateway_port}/healthz
+  console  http://127.0.0.1:{config.gateway_port}/console/   (user admin, password:
+           CONSOLE_ADMIN_PASSWORD in .env; phone simulator in the console's menu)
   rasa     {stack.rasa_url}  actions http://127.0.0.1:{stack.actions_port}
 Try it:  .venv/bin/flask --app webhook simulate --from +923001234567 --channel whatsapp "hello"
 Stop with Ctrl-C.""", flush=True)

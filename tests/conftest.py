@@ -102,6 +102,7 @@ class RasaStub:
         self.delay = 0.0
         self.replies: list[dict] = [{"text": "Hello from the bot"}]
         self.calls: list[dict] = []
+        self.events: list[tuple[str, dict]] = []  # (conversation id, event) via the HTTP API
         self.lock = threading.Lock()
         stub = self
 
@@ -114,6 +115,12 @@ class RasaStub:
 
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                if self.path.startswith("/conversations/"):  # tracker events (resume)
+                    if stub.mode == "error":
+                        return self._send(500, b"internal error")
+                    with stub.lock:
+                        stub.events.append((self.path.split("/")[2], body))
+                    return self._send(200, b"{}")
                 with stub.lock:
                     stub.calls.append(body)
                 if stub.mode == "slow" or stub.delay:

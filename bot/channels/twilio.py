@@ -34,6 +34,23 @@ STATUSES = {
     "received": "received",
 }
 
+# WhatsApp accepts free text only this long after the migrant's last message
+WHATSAPP_WINDOW_HOURS = 24
+
+# Twilio error codes a counsellor may meet, explained in the console
+OUTSIDE_WHATSAPP_WINDOW = 63016
+OPTED_OUT = 21610
+ERRORS = {
+    OUTSIDE_WHATSAPP_WINDOW: "outside WhatsApp's 24-hour window: only the approved "
+                             "template can be sent",
+    OPTED_OUT: "the migrant has opted out (sent STOP)",
+    30003: "the handset is unreachable",
+    30005: "unknown number",
+    30006: "landline or unreachable carrier",
+    30007: "filtered by the carrier",
+    30008: "unknown delivery error",
+}
+
 
 class InvalidRequest(ValueError):
     """The form lacks a field Twilio always sends; answered with 400."""

@@ -244,7 +244,7 @@ class Reception:
                 changes["bot_paused"] = True
             s.execute(store.UPDATE_CONVERSATION, changes)
             for reason, priority, topic in answer.escalations:
-                queue.escalate(s, thread.conversation_id, reason, priority, topic)
+                queue.escalate(s, thread.conversation_id, thread.centre, reason, priority, topic)
             if answer.handoff and (answer.handoff.gender or answer.handoff.age_band):
                 store.record_intake(s, thread.conversation_id, answer.handoff.gender,
                                     answer.handoff.age_band)

@@ -79,6 +79,8 @@ class Message(Base):
     )
     direction: Mapped[str] = mapped_column(String(3))
     author: Mapped[str] = mapped_column(String(16))
+    author_id: Mapped[int | None] = mapped_column(  # the counsellor who wrote it
+        ForeignKey("counsellor.id", ondelete="SET NULL"))
     # Twilio's MessageSid: the dedupe key for inbound, the status key for outbound
     provider_sid: Mapped[str | None] = mapped_column(String(64), unique=True)
     body: Mapped[str | None] = mapped_column(Text)

@@ -44,6 +44,23 @@ class RasaClient:
             raise RasaUnavailable("unexpected JSON")
         return [m for m in messages if isinstance(m, dict)]
 
+    def resume(self, conversation_id: str) -> None:
+        """Append Rasa's `resume` event: the bot answers this conversation again after
+        a handoff paused it (harmless if it was not paused).
+
+        raises RasaUnavailable.
+        """
+        try:
+            response = self._http.post(
+                f"{self.base_url}/conversations/{conversation_id}/tracker/events",
+                params={"token": self.token}, json={"event": "resume"},
+                timeout=self.timeout,
+            )
+        except requests.RequestException as exc:
+            raise RasaUnavailable(type(exc).__name__) from exc
+        if response.status_code != 200:
+            raise RasaUnavailable(f"HTTP {response.status_code}")
+
     def is_up(self) -> bool:
         """True if Rasa answers its status endpoint with a loaded model (token checked)."""
         try:

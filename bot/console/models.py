@@ -1,0 +1,52 @@
+"""Console accounts: counsellors, supervisors and administrators.
+
+A counsellor and a supervisor belong to one centre and see only its conversations;
+an administrator (centre empty) sees every centre. Passwords are stored as
+werkzeug scrypt hashes. `languages` lists the languages a counsellor writes, which
+the queue prefers when handing out the next chat.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, String
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from bot.db import Base, UTCDateTime, utcnow
+
+COUNSELLOR, SUPERVISOR, ADMIN = "counsellor", "supervisor", "admin"
+ROLES = (COUNSELLOR, SUPERVISOR, ADMIN)
+MIN_PASSWORD = 10
+
+
+class Counsellor(Base):
+    __tablename__ = "counsellor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(16), default=COUNSELLOR)
+    centre: Mapped[str | None] = mapped_column(String(16))  # None: an admin, all centres
+    languages: Mapped[list] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_on: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_on: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def set_password(self, password: str) -> None:
+        """raises ValueError if the password is shorter than MIN_PASSWORD characters."""
+        if len(password) < MIN_PASSWORD:
+            raise ValueError(f"a password needs at least {MIN_PASSWORD} characters")
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role in (SUPERVISOR, ADMIN)
+
+    def sees_centre(self, centre: str) -> bool:
+        return self.role == ADMIN or self.centre == centre
