@@ -28,7 +28,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     db = Database(config.database_url)
     vault = PhoneVault(config.data_encryption_key)
-    registry = centres.load(config.centres_file)
+    registry = centres.LiveCentres(config.centres_file)
     rasa = RasaClient(config.rasa_url, config.rasa_token, config.rasa_timeout)
     base = config.public_base_url.rstrip("/")
 

@@ -1,10 +1,15 @@
 """The centres configuration: which centre owns which number, and its languages.
 
-Read from a YAML file (CENTRES_FILE, default `centres.yml`) once at start-up.
+Read from a YAML file (CENTRES_FILE, default `centres.yml`) at start-up; `LiveCentres`
+re-reads it when the file changes, so an edited file takes effect without a restart.
+A broken edit is logged and the last good configuration stays in use.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +18,9 @@ import yaml
 from actions.content import CENTRE_NAME_MAX
 from bot.language import LANGUAGES
 from bot.privacy import normalise
+
+log = logging.getLogger(__name__)
+RECHECK_SECONDS = 5.0
 
 
 class CentreConfigError(ValueError):
@@ -98,3 +106,53 @@ def _centre(path, index: int, raw: dict) -> Centre:
     if not languages or unknown:
         raise CentreConfigError(f"{where}: languages must be among {LANGUAGES}, got {unknown}")
     return centre
+
+
+class LiveCentres:
+    """`Centres` from a file, re-read when its modification time changes (checked at
+    most every RECHECK_SECONDS). raises CentreConfigError at construction only."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._mtime = self._stat()
+        self._centres = load(self.path)
+        self._checked = time.monotonic()
+
+    def _stat(self) -> float | None:
+        try:
+            return self.path.stat().st_mtime
+        except OSError:
+            return None
+
+    def current(self) -> Centres:
+        if time.monotonic() - self._checked < RECHECK_SECONDS:
+            return self._centres
+        with self._lock:
+            self._checked = time.monotonic()
+            mtime = self._stat()
+            if mtime != self._mtime:
+                self._mtime = mtime
+                try:
+                    self._centres = load(self.path)
+                    log.info("centres configuration reloaded from %s", self.path)
+                except CentreConfigError as exc:
+                    log.error("centres configuration not reloaded, keeping the last good "
+                              "one: %s", exc)
+        return self._centres
+
+    @property
+    def default(self) -> Centre:
+        return self.current().default
+
+    def __iter__(self):
+        return iter(self.current())
+
+    def get(self, code: str) -> Centre | None:
+        return self.current().get(code)
+
+    def for_number(self, number: str) -> Centre | None:
+        return self.current().for_number(number)
+
+    def number_of(self, code: str, channel: str) -> str:
+        return self.current().number_of(code, channel)

@@ -214,8 +214,8 @@ centres_cli = AppGroup("centres", help="The centres configuration (CENTRES_FILE)
 def centres_check(path) -> None:
     """Validate the centres file and list centres, numbers and languages.
 
-    The running gateway reads the file when it starts: restart it (or send gunicorn
-    SIGHUP) after editing."""
+    The running gateway re-reads the file within seconds of a change and keeps the last
+    good configuration if the new one is invalid: check before saving over it."""
     from bot.centres import CentreConfigError, load
 
     path = path or current().config.centres_file

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from bot.centres import Centres
+from bot.centres import LiveCentres
 from bot.channels.sender import SandboxSender, TwilioSender
 from bot.channels.twilio import SignatureChecker
 from bot.config import Config
@@ -22,7 +22,7 @@ class Services:
     config: Config
     db: Database
     vault: PhoneVault
-    centres: Centres
+    centres: LiveCentres
     rasa: RasaClient
     signatures: SignatureChecker
     sender: TwilioSender | SandboxSender

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from bot import centres
@@ -39,3 +41,22 @@ def test_bad_centres_files(tmp_path, content, message):
     path.write_text(content)
     with pytest.raises(centres.CentreConfigError, match=message):
         centres.load(path)
+
+
+def test_an_edited_file_takes_effect_and_a_broken_edit_keeps_the_last_good(tmp_path,
+                                                                            monkeypatch):
+    monkeypatch.setattr(centres, "RECHECK_SECONDS", 0.0)
+    path = tmp_path / "centres.yml"
+    entry = "centres:\n  - {code: X, name: X, country: PK, languages: [ur], numbers: {sms: '%s'}}"
+    path.write_text(entry % "+12025550100")
+    live = centres.LiveCentres(path)
+    assert live.for_number("+12025550100").code == "X"
+
+    path.write_text(entry % "+12025550177")
+    os.utime(path, (1, 1))  # a new modification time even within the clock's resolution
+    assert live.for_number("+12025550177").code == "X"
+    assert live.for_number("+12025550100") is None
+
+    path.write_text("centres: [")
+    os.utime(path, (2, 2))
+    assert live.for_number("+12025550177").code == "X", "the last good configuration"

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from bot.console.models import ADMIN, COUNSELLOR, SUPERVISOR, Counsellor
 from bot.conversations.models import Conversation, Message
 from bot.db import utcnow
+from bot.dialogue.rasa import RESUME_EVENTS
 from bot.queue.models import ASSIGNED, HANDED_BACK, Escalation
 from bot.texts import HANDED_BACK as HANDED_BACK_TEXT
 from bot.texts import WHATSAPP_TEMPLATE, GatewayTexts
@@ -231,7 +232,7 @@ def test_claim_reply_and_hand_back(app, rasa, escalated):
 
     post(browser, f"/console/cases/{escalated.id}/hand-back")
     assert rows(app, Escalation)[0].status == HANDED_BACK
-    assert rasa.events == [(escalated.conversation_id, {"event": "resume"})]
+    assert rasa.events == [(escalated.conversation_id, RESUME_EVENTS)]
     notice = rows(app, Message, Message.author == "system")[-1]
     assert notice.body == TEXTS.get(HANDED_BACK_TEXT, "en")
     assert migrant_writes(app, "menu") == ["Hello from the bot"], "the bot answers again"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
+from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -74,7 +74,9 @@ def browser():
 
 
 def wait_for(driver, condition, message):
-    return WebDriverWait(driver, WAIT, poll_frequency=0.25).until(
+    """Poll condition; parts of the page are replaced by the live refresh meanwhile."""
+    return WebDriverWait(driver, WAIT, poll_frequency=0.25,
+                         ignored_exceptions=[StaleElementReferenceException]).until(
         lambda d: condition(d), message=message)
 
 
@@ -119,7 +121,7 @@ def test_escalate_claim_reply_hand_back(console, browser):
              "the escalated chat in the live queue")
     assert browser.title.startswith("(1) ")
     screenshot(browser, "queue")
-    browser.find_element(By.CSS_SELECTOR, "button.claim").click()
+    browser.find_element(By.CSS_SELECTOR, "button.claim").submit()
     wait_for(browser, lambda d: d.find_elements(By.ID, "reply-text"), "conversation page")
     assert "my employer took my passport" in browser.find_element(By.ID, "history").text
 
@@ -131,13 +133,15 @@ def test_escalate_claim_reply_hand_back(console, browser):
     browser.switch_to.window(counsellor)
     wait_for(browser, lambda d: "میرا پاسپورٹ" in d.find_element(By.ID, "history").text,
              "the migrant's new messages in the open conversation")
-    history = browser.find_element(By.ID, "history")
-    assert hostile in history.text
-    assert not history.find_elements(By.TAG_NAME, "b")
+    assert wait_for(browser, lambda d: (
+        hostile in d.find_element(By.ID, "history").text
+        and not d.find_element(By.ID, "history").find_elements(By.TAG_NAME, "b")),
+        "the HTML shown as text")
     with pytest.raises(NoAlertPresentException):
         browser.switch_to.alert.text  # noqa: B018  (no script ran)
-    urdu = history.find_element(By.XPATH, ".//p[contains(., 'میرا پاسپورٹ')]")
-    assert urdu.value_of_css_property("direction") == "rtl"
+    assert wait_for(browser, lambda d: d.find_element(
+        By.XPATH, "//*[@id='history']//p[contains(., 'میرا پاسپورٹ')]"
+    ).value_of_css_property("direction") == "rtl", "Urdu laid out right to left")
 
     # canned replies and the SMS counter
     Select(browser.find_element(By.CSS_SELECTOR, "select[data-canned]")).select_by_index(1)
@@ -155,6 +159,9 @@ def test_escalate_claim_reply_hand_back(console, browser):
 
     browser.switch_to.window(phone)
     wait_for(browser, lambda d: reply in thread_text(d), "the reply on the migrant's phone")
+    held = thread_text(browser).split(hostile, 1)[1]
+    assert held.split(reply)[0].strip() == "میرا پاسپورٹ واپس نہیں دے رہے", \
+        "nothing from the bot while the counsellor held the chat"
 
     browser.switch_to.window(counsellor)
     browser.find_element(By.ID, "hand-back").click()
@@ -163,7 +170,8 @@ def test_escalate_claim_reply_hand_back(console, browser):
 
     browser.switch_to.window(phone)
     say(browser, "hello")
-    prompt = CONTENT.say("menu_prompt", "en")
+    # the conversation's language became Urdu with the Urdu message; "hello" keeps it
+    prompt = CONTENT.say("menu_prompt", "ur")
     wait_for(browser, lambda d: thread_text(d).rsplit("hello", 1)[-1].count(prompt),
              "the bot answers the next message")
 

@@ -173,3 +173,27 @@ def test_destination_country_synonyms_across_scripts(dialogue, text):
 
 def test_health_sees_the_real_rasa(live):
     assert live.test_client().get("/healthz").get_json() == {"db": "ok", "rasa": "ok"}
+
+
+def test_after_a_counsellor_hands_back_the_bot_answers_again(live):
+    """The handoff paused Rasa's tracker; the console's hand back resumes it."""
+    from bot.console.models import Counsellor
+    from bot.queue import cases
+
+    migrant = Migrant(live, "LK-BTC")
+    migrant.says("i want to talk to a counsellor")
+    migrant.says("1")  # consent
+    migrant.says("2")  # gender
+    assert migrant.says("5") == [CONTENT.say("handoff_ack", "en")]  # age: skipped
+    assert migrant.says("are you there?") == []
+    services = live.extensions["mrc"]
+    (escalation,) = rows(live, Escalation)
+    with services.db.session() as s:
+        counsellor = Counsellor(username="c", display_name="C", role="counsellor",
+                                centre="LK-BTC", languages=[], active=True, password_hash="x")
+        s.add(counsellor)
+        s.flush()
+        cases.claim(s, counsellor, escalation.id)
+        services.rasa.resume(escalation.conversation_id)
+        cases.hand_back(s, counsellor, escalation.id)
+    assert migrant.says("menu") == [rendered(main_menu(CONTENT, "en"))]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import requests
 
+RESUME_EVENTS = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
+
 
 class RasaUnavailable(RuntimeError):
     """Rasa did not answer in time, refused the connection, or answered badly."""
@@ -45,15 +47,18 @@ class RasaClient:
         return [m for m in messages if isinstance(m, dict)]
 
     def resume(self, conversation_id: str) -> None:
-        """Append Rasa's `resume` event: the bot answers this conversation again after
-        a handoff paused it (harmless if it was not paused).
+        """Append Rasa's `resume` event and an `action_listen`: the bot answers this
+        conversation again after a handoff paused it (harmless if it was not paused).
+        Without the `action_listen` the paused turn never ended, and the policies
+        read the next message as part of it (they answered "hello" with the crisis
+        message again).
 
         raises RasaUnavailable.
         """
         try:
             response = self._http.post(
                 f"{self.base_url}/conversations/{conversation_id}/tracker/events",
-                params={"token": self.token}, json={"event": "resume"},
+                params={"token": self.token}, json=RESUME_EVENTS,
                 timeout=self.timeout,
             )
         except requests.RequestException as exc:
