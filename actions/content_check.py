@@ -29,7 +29,7 @@ DIALOGUE_KEYS = (
     "welcome", "privacy", "menu_prompt", "next_prompt", "talk_to_counsellor", "main_menu",
     "danger_entry", "fallback", "fallback_again", "consent_question", "consent_declined",
     "gender_question", "age_question", "handoff_ack", "crisis", "crisis_contacts",
-    "goodbye", "thanks_reply", "bot_challenge", "delete_request", "language_prompt",
+    "goodbye", "thanks_reply", "bot_challenge", "language_prompt",
     "yes_label", "no_label", "skip", "man", "woman", "other_gender", "under_18",
     "age_18_29", "age_30_44", "age_45_plus",
 )

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from rasa_sdk import Action
-from rasa_sdk.events import ConversationPaused, SlotSet
+from rasa_sdk.events import SlotSet
 
 from actions import context
 from actions.content import Message, main_menu, topic_answer
 from actions.context import send
-from actions.handoff import handoff_payload
 from actions.welcome import introduce_if_new
 
-ERASURE_REQUEST = "erasure_request"
+ERASURE_PAYLOAD = {"erasure": True}  # the gateway asks "delete everything? 1 yes 2 no"
 LANGUAGE_MENU_PAYLOAD = {"language_menu": True}  # the gateway's own numbered menu
 FALLBACK_INTENTS = ("nlu_fallback", "out_of_scope")
 # intent -> dialogue text of the one-line replies
@@ -97,14 +96,13 @@ class ActionLanguageMenu(Action):
 
 
 class ActionDeleteRequest(Action):
-    """A person's data is erased by a counsellor after confirming who asks."""
+    """The gateway holds the person's data: it asks for confirmation and erases
+    everything (its own rows and this tracker's events)."""
 
     def name(self) -> str:
         return "action_delete_request"
 
     def run(self, dispatcher, tracker, domain):
         introduce_if_new(dispatcher, tracker)
-        dispatcher.utter_message(text=context.content().say("delete_request",
-                                                            context.language(tracker)))
-        dispatcher.utter_message(json_message=handoff_payload("normal", ERASURE_REQUEST))
-        return [ConversationPaused()]
+        dispatcher.utter_message(json_message=ERASURE_PAYLOAD)
+        return []

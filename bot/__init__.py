@@ -9,9 +9,11 @@ from bot.channels.routes import STATUS_PATH
 from bot.channels.sender import make_sender
 from bot.channels.twilio import SignatureChecker
 from bot.config import Config
+from bot.conversations.consent import Keywords
 from bot.conversations.inbound import Reception
 from bot.db import Database
 from bot.dialogue.rasa import RasaClient
+from bot.dialogue.tracker import TrackerStore
 from bot.privacy import PhoneVault
 from bot.services import Services
 from bot.texts import GatewayTexts
@@ -40,8 +42,9 @@ def create_app(config: Config | None = None) -> Flask:
         signatures=SignatureChecker(config.twilio_auth_token, config.public_base_url),
         sender=make_sender(config.twilio_account_sid, config.twilio_auth_token),
         status_url=status_url,
-        reception=Reception(db, vault, registry, GatewayTexts.load(config.flows_dir), rasa,
-                            config, status_url),
+        reception=Reception(db, vault, registry, GatewayTexts.load(config.flows_dir),
+                            Keywords.load(config.flows_dir), rasa,
+                            TrackerStore(config.tracker_db_url), config, status_url),
     )
 
     from bot import cli, health

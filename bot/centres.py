@@ -36,10 +36,16 @@ class Centre:
     numbers: dict
     website: str = ""
     example: bool = False
+    contacts: tuple[tuple[str, str], ...] = ()  # (label, phone)
 
     @property
     def default_language(self) -> str:
         return self.languages[0]
+
+    def contacts_lines(self) -> str:
+        """One line per contact; example values say so (as the bot's safety message)."""
+        tag = " (EXAMPLE)" if self.example else ""
+        return "\n".join(f"{label}: {phone}{tag}" for label, phone in self.contacts)
 
 
 class Centres:
@@ -96,6 +102,8 @@ def _centre(path, index: int, raw: dict) -> Centre:
             code=str(raw["code"]), name=str(raw["name"]), country=str(raw["country"]),
             languages=languages, numbers=dict(raw.get("numbers") or {}),
             website=str(raw.get("website", "")), example=bool(raw.get("example", False)),
+            contacts=tuple((str(c["label"]), str(c["phone"]))
+                           for c in raw.get("contacts") or ()),
         )
     except (KeyError, TypeError) as exc:
         raise CentreConfigError(f"{where}: missing or malformed field {exc}") from exc

@@ -117,6 +117,27 @@ def flows_check() -> None:
                "by a native-speaking counsellor")
 
 
+@click.command("purge")
+@with_appcontext
+@click.option("--older-than", "age", default="180d", show_default=True,
+              help="purge conversations without activity for this long, e.g. 180d")
+def purge(age) -> None:
+    """Delete what old, closed conversations said; keep anonymous counts."""
+    from bot.conversations.retention import parse_age
+    from bot.conversations.retention import purge as run_purge
+
+    try:
+        older_than = parse_age(age)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--older-than") from None
+    services = current()
+    done = run_purge(services.db, services.reception.tracker, older_than)
+    click.echo(f"purged {done.conversations} conversation(s) older than {age}: "
+               f"{done.messages} message(s) emptied, {done.notes} note(s) and "
+               f"{done.tracker_events} dialogue event(s) deleted, {done.contacts} "
+               "person(s) anonymised")
+
+
 users_cli = AppGroup("users", help="Console accounts: counsellors, supervisors, admins.")
 
 
@@ -236,4 +257,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(send)
     app.cli.add_command(flows_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(purge)
     app.cli.add_command(centres_cli)

@@ -24,6 +24,9 @@ class Config:
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = ""
     rasa_timeout: float = 8.0  # seconds; Twilio gives up after 15 s in total
+    # Rasa's SQL tracker store (endpoints.yml reads the same variable): erasure deletes
+    # a migrant's dialogue events there
+    tracker_db_url: str = f"sqlite:///{ROOT / 'instance' / 'rasa_tracker.db'}"
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""
     public_base_url: str = ""  # e.g. https://mrc.example.org, as Twilio sees us

@@ -14,8 +14,13 @@ LOCATION_RECEIVED = "location_received"
 HANDED_BACK = "handed_back"  # the counsellor is done; the bot answers again
 WHATSAPP_TEMPLATE = "whatsapp_template"  # preview of the approved re-opening template
 COUNSELLOR_GREETING = "counsellor_greeting"  # the console's first canned reply
+# the migrant's own commands (bot.conversations.consent)
+OPTED_OUT, OPTED_IN, HELP_REPLY = "opted_out", "opted_in", "help_reply"
+ERASURE_QUESTION, ERASURE_YES, ERASURE_NO = "erasure_question", "erasure_yes", "erasure_no"
+ERASED, ERASURE_CANCELLED = "erased", "erasure_cancelled"
 KEYS = (HOLDING_REPLY, MEDIA_RECEIVED, LOCATION_RECEIVED, HANDED_BACK, WHATSAPP_TEMPLATE,
-        COUNSELLOR_GREETING)
+        COUNSELLOR_GREETING, OPTED_OUT, OPTED_IN, HELP_REPLY, ERASURE_QUESTION, ERASURE_YES,
+        ERASURE_NO, ERASED, ERASURE_CANCELLED)
 
 
 class TextsError(ValueError):

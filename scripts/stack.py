@@ -107,7 +107,8 @@ def main() -> int:
     from bot.config import Config
 
     config = Config.from_env()
-    stack = Stack(gateway_port=config.gateway_port, rasa_token=config.rasa_token)
+    stack = Stack(gateway_port=config.gateway_port, rasa_token=config.rasa_token,
+                  tracker_db_url=config.tracker_db_url)
     def interrupt(*_):
         raise KeyboardInterrupt
 

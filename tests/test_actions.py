@@ -144,10 +144,11 @@ def test_intake_question_in_kyrgyz_is_skippable(dialogue):
     assert payloads[-1] == '/inform{"gender": "unsaid"}'
 
 
-def test_delete_request_goes_to_a_counsellor(dialogue):
+def test_delete_request_asks_the_gateway_to_confirm(dialogue):
     result = run(dialogue, "delete_request")
-    assert texts(result) == [CONTENT.say("delete_request", "uz")]
-    assert handoff(result)["reason"] == "erasure_request"
+    assert texts(result) == []
+    assert {"erasure": True} in [m.get("custom") for m in result["responses"]]
+    assert "pause" not in event_names(result), "the bot keeps answering until erasure"
 
 
 def test_language_menu_is_left_to_the_gateway(dialogue):

@@ -335,7 +335,7 @@ def test_canned_replies_in_the_migrants_language(app, rasa):
 
 def _whatsapp_case(app, rasa, hours_since_last_message: float):
     rasa.replies = HANDOFF
-    migrant_writes(app, "help", "whatsapp_text")
+    migrant_writes(app, "I need to talk to someone", "whatsapp_text")
     (case,) = rows(app, Escalation)
     with app.extensions["mrc"].db.session() as s:
         s.execute(update(Conversation).values(
@@ -392,3 +392,29 @@ def test_simulator_posts_through_the_signed_webhook(app, rasa):
 def test_simulator_exists_only_in_sandbox_mode(app_factory, rasa):
     app = app_factory(rasa.url, twilio_account_sid="AC" + "1" * 32)
     assert signed_in(app, "amina").get("/console/simulator").status_code == 404
+
+
+# --- audit log and sign-in limits -------------------------------------------------------
+
+def test_opening_a_conversation_is_audited(app, escalated):
+    from bot.console.models import AuditEntry
+
+    browser = signed_in(app, "amina")
+    browser.get(f"/console/conversations/{escalated.conversation_id}")
+    browser.get(f"/console/conversations/{escalated.conversation_id}/live")  # refresh: no
+    entries = [(e.action, e.subject) for e in rows(app, AuditEntry)]
+    assert entries == [("sign_in", "amina"), ("opened", escalated.conversation_id)]
+
+
+def test_five_refused_sign_ins_lock_the_user_name_for_a_while(app):
+    account(app, "amina")
+    browser = app.test_client()
+    token = csrf(browser.get("/console/login"))
+    statuses = [browser.post("/console/login", data={
+        "username": "amina", "password": "wrong password!", "csrf": token}).status_code
+        for _ in range(5)]
+    right = browser.post("/console/login", data={"username": "amina", "password": PASSWORD,
+                                                  "csrf": token})
+    assert statuses == [401] * 5 and right.status_code == 429
+    other = signed_in(app, "bilal")  # another account is not affected
+    assert other.get("/console/").status_code == 200

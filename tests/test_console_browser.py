@@ -43,6 +43,7 @@ def console(tmp_path_factory, dialogue):
     port = free_port()
     app = create_app(make_config(database_url=url, rasa_url=dialogue.rasa_url,
                                  rasa_token=RASA_TOKEN, rasa_timeout=10.0,
+                                 tracker_db_url=dialogue.tracker_db_url,
                                  public_base_url=f"http://127.0.0.1:{port}"))
     with app.extensions["mrc"].db.session() as s:
         person = Counsellor(username="amina", display_name="Amina", role="counsellor",

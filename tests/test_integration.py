@@ -21,7 +21,8 @@ CENTRES = {c["code"]: c for c in yaml.safe_load(
 
 @pytest.fixture
 def live(app_factory, dialogue):
-    return app_factory(dialogue.rasa_url, rasa_token=RASA_TOKEN, rasa_timeout=10.0)
+    return app_factory(dialogue.rasa_url, rasa_token=RASA_TOKEN, rasa_timeout=10.0,
+                       tracker_db_url=dialogue.tracker_db_url)
 
 
 class Migrant:
@@ -197,3 +198,29 @@ def test_after_a_counsellor_hands_back_the_bot_answers_again(live):
         services.rasa.resume(escalation.conversation_id)
         cases.hand_back(s, counsellor, escalation.id)
     assert migrant.says("menu") == [rendered(main_menu(CONTENT, "en"))]
+
+
+def test_delete_my_data_erases_the_person_and_their_dialogue_in_rasa(live, dialogue):
+    """The bot's own intent, the gateway's confirmation, Rasa's real tracker store."""
+    from sqlalchemy import create_engine, text
+
+    from bot.texts import ERASED, ERASURE_QUESTION
+
+    migrant = Migrant(live)
+    migrant.says("hello")
+    (conversation,) = rows(live, Conversation)
+    tracker = create_engine(dialogue.tracker_db_url)
+
+    def events() -> int:
+        with tracker.connect() as conn:
+            return conn.scalar(text("SELECT count(*) FROM events WHERE sender_id = :s"),
+                               {"s": conversation.id})
+
+    assert events() > 0
+    question = migrant.says("please delete all my data")
+    texts = live.extensions["mrc"].reception.texts
+    assert question[-1].startswith(texts.get(ERASURE_QUESTION, "en"))
+    assert migrant.says("1") == [texts.get(ERASED, "en")]
+    assert rows(live, Conversation) == [] and rows(live, Contact) == []
+    assert events() == 0
+    tracker.dispose()

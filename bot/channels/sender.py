@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import logging
+import random
+import time
 import uuid
 
 from twilio.base.exceptions import TwilioException, TwilioRestException
@@ -27,11 +29,26 @@ class SendFailed(RuntimeError):
         self.code = code
 
 
+# Twilio answers 429 when we send too fast and 5xx when it is in trouble; both, and
+# network errors, are worth another try. Anything else (a wrong number, an opted-out
+# recipient, outside WhatsApp's window) fails at once.
+ATTEMPTS = 4
+BACKOFF = 0.5  # seconds before the 2nd attempt; doubles each time, plus up to 100 % jitter
+
+
+def _retryable(exc: Exception) -> bool:
+    if isinstance(exc, TwilioRestException):
+        return exc.status == 429 or exc.status >= 500
+    return isinstance(exc, (TwilioException, OSError))
+
+
 class TwilioSender:
     sandbox = False
 
-    def __init__(self, account_sid: str, auth_token: str, http_client=None):
+    def __init__(self, account_sid: str, auth_token: str, http_client=None,
+                 sleep=time.sleep):
         self._client = Client(account_sid, auth_token, http_client=http_client)
+        self._sleep = sleep
 
     def send(self, to: str, from_: str, body: str, status_callback: str | None) -> str:
         """The new message's SID. raises SendFailed."""
@@ -46,12 +63,23 @@ class TwilioSender:
     def _create(self, status_callback: str | None, **kwargs) -> str:
         if status_callback:
             kwargs["status_callback"] = status_callback
-        try:
-            return self._client.messages.create(**kwargs).sid
-        except TwilioRestException as exc:
-            raise SendFailed(f"Twilio answered {exc.status}", exc.code) from None
-        except (TwilioException, OSError) as exc:
-            raise SendFailed(type(exc).__name__) from None
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                return self._client.messages.create(**kwargs).sid
+            except (TwilioException, OSError) as exc:
+                if attempt == ATTEMPTS or not _retryable(exc):
+                    raise _failure(exc) from None
+                delay = BACKOFF * 2 ** (attempt - 1)
+                log.warning("Twilio send attempt %d failed (%s); retrying in %.1f s", attempt,
+                            _failure(exc), delay)
+                self._sleep(delay + random.uniform(0, delay))
+        raise AssertionError("unreachable")
+
+
+def _failure(exc: Exception) -> SendFailed:
+    if isinstance(exc, TwilioRestException):
+        return SendFailed(f"Twilio answered {exc.status}", exc.code)
+    return SendFailed(type(exc).__name__)
 
 
 class SandboxSender:

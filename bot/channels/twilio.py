@@ -95,11 +95,21 @@ class StatusUpdate:
     error_code: int | None
 
 
+MAX_SID = 64  # Twilio's SIDs have 34 characters
+
+
 def parse_inbound(form) -> InboundMessage:
-    """raises InvalidRequest if MessageSid, From or To is missing."""
+    """raises InvalidRequest if MessageSid, From or To is missing or malformed.
+
+    NUL characters are dropped from every field: they mean nothing in a message and
+    PostgreSQL cannot store them (the message would never be saved).
+    """
+    form = {key: value.replace("\x00", "") for key, value in form.items()}
     sid, sender, recipient = (form.get(k, "").strip() for k in ("MessageSid", "From", "To"))
     if not (sid and sender and recipient):
         raise InvalidRequest("MessageSid, From and To are required")
+    if len(sid) > MAX_SID or not sid.isprintable() or len(sender) > 64 or len(recipient) > 64:
+        raise InvalidRequest("MessageSid, From or To is malformed")
     channel = WHATSAPP if sender.startswith(WHATSAPP_SCHEME) else SMS
     return InboundMessage(
         sid=sid,

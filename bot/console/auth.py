@@ -12,14 +12,19 @@ import functools
 import hmac
 import secrets
 import time
+from datetime import timedelta
 
 from flask import abort, g, redirect, request, session, url_for
+from sqlalchemy import func, select
 
-from bot.console.models import Counsellor
+from bot.console.models import OPENED, SIGN_IN, SIGN_IN_REFUSED, AuditEntry, Counsellor
 from bot.db import utcnow
 from bot.services import current
 
 CSRF_FIELD = "csrf"
+# sign-in attempts: after this many refusals for one user name within the window,
+# further attempts are refused without looking at the password
+MAX_REFUSALS, REFUSAL_WINDOW = 5, timedelta(minutes=15)
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; "
@@ -123,3 +128,24 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith("/console") and not target.startswith("//"):
         return target
     return url_for("console.queue")
+
+
+def locked_out(session, username: str) -> bool:
+    since = utcnow() - REFUSAL_WINDOW
+    refusals = session.scalar(select(func.count()).select_from(AuditEntry).where(
+        AuditEntry.action == SIGN_IN_REFUSED, AuditEntry.subject == username[:64],
+        AuditEntry.at >= since))
+    return refusals >= MAX_REFUSALS
+
+
+def audit(session, action: str, subject: str | None, counsellor_id: int | None = None) -> None:
+    session.add(AuditEntry(action=action, subject=subject[:64] if subject else None,
+                           counsellor_id=counsellor_id, at=utcnow()))
+
+
+def record_sign_in(session, username: str, counsellor_id: int | None) -> None:
+    audit(session, SIGN_IN if counsellor_id else SIGN_IN_REFUSED, username, counsellor_id)
+
+
+def record_opened(session, conversation_id: str) -> None:
+    audit(session, OPENED, conversation_id, g.counsellor.id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -50,3 +50,23 @@ class Counsellor(Base):
 
     def sees_centre(self, centre: str) -> bool:
         return self.role == ADMIN or self.centre == centre
+
+
+# what the audit log records
+OPENED, SIGN_IN, SIGN_IN_REFUSED = "opened", "sign_in", "sign_in_refused"
+
+
+class AuditEntry(Base):
+    """Who opened (or exported) which conversation, and sign-ins. Kept after a
+    migrant's data is erased: the conversation id is an opaque random id."""
+
+    __tablename__ = "audit"
+    __table_args__ = (Index("ix_audit_subject", "action", "subject", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    counsellor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counsellor.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(32))
+    # a conversation id, or for sign-ins the user name typed
+    subject: Mapped[str | None] = mapped_column(String(64))

@@ -28,10 +28,11 @@ from sqlalchemy.orm import Session
 from bot.channels.twilio import ERRORS
 from bot.console import auth, views
 from bot.console.models import ADMIN, Counsellor
-from bot.conversations.models import COUNSELLOR, SYSTEM, Conversation
+from bot.conversations.models import COUNSELLOR, SYSTEM, Contact, Conversation
 from bot.conversations.outbound import (
     ConversationNotFound,
     NoTemplate,
+    OptedOut,
     WindowClosed,
     send_template,
     send_text,
@@ -74,8 +75,13 @@ def login():
         username = request.form.get("username", "").strip()
         password = request.form.get("password", "")
         with current().db.session() as s:
+            if auth.locked_out(s, username):
+                log.warning("console sign-in refused: too many attempts")
+                flash("Too many failed attempts. Wait 15 minutes and try again.", "error")
+                return render_template("console/login.html"), 429
             person = s.scalar(select(Counsellor).where(Counsellor.username == username))
             valid = person is not None and person.active and person.check_password(password)
+            auth.record_sign_in(s, username, person.id if valid else None)
         if valid:
             auth.sign_in(person)
             log.info("console sign-in: counsellor %d", person.id)
@@ -150,6 +156,7 @@ def conversation(conversation_id: str):
     services = current()
     with services.db.session() as s:
         context = _conversation_context(s, conversation_id)
+        auth.record_opened(s, conversation_id)
         centre = services.centres.get(context["conversation"].centre)
         context["phone"] = views.phone_of(s, services.vault, context["conversation"])
         context["colleagues"] = _colleagues(s)
@@ -175,10 +182,18 @@ def conversation_live(conversation_id: str):
     return response.make_conditional(request)
 
 
+def _opted_out(conversation: Conversation):
+    with current().db.session() as s:
+        return s.scalar(select(Contact.opted_out_on)
+                        .where(Contact.id == conversation.contact_id))
+
+
 def _conversation_context(s: Session, conversation_id: str) -> dict:
     conversation = cases.visible_conversation(s, g.counsellor, conversation_id)
     case = cases.current_case(s, conversation_id)
     return {"conversation": conversation, "case": case,
+            "opted_out_on": s.scalar(select(Contact.opted_out_on)
+                                     .where(Contact.id == conversation.contact_id)),
             "holding": case is not None and case.assigned_to == g.counsellor.id,
             "items": views.history(s, conversation_id),
             "window": views.window_of(conversation)}
@@ -240,6 +255,10 @@ def _send(conversation_id: str, sending):
         return _back(conversation_id)
     except WindowClosed:
         flash("Not sent: WhatsApp's 24-hour window is closed. Send the approved template.",
+              "error")
+        return _back(conversation_id)
+    except OptedOut:
+        flash("Not sent: the migrant sent STOP and receives nothing until they send START.",
               "error")
         return _back(conversation_id)
     except NoTemplate:
@@ -305,7 +324,8 @@ def _release(case_id: int, transition):
     except cases.QueueError as exc:
         flash(str(exc), "error")
         return _back(conversation_id)
-    if views.window_of(conversation).open:  # tell the migrant who answers from now on
+    if views.window_of(conversation).open and not _opted_out(conversation):
+        # tell the migrant who answers from now on
         send_text(services, conversation_id,
                   services.reception.texts.get(HANDED_BACK, conversation.language), SYSTEM)
     flash("The bot answers this migrant again.", "info")

@@ -19,15 +19,15 @@ import logging
 import time
 import traceback
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import language as languages
 from bot import texts as gateway_texts
 from bot.channels import sms
-from bot.channels.twilio import InboundMessage, render_twiml
-from bot.conversations import store
+from bot.channels.twilio import SMS, InboundMessage, render_twiml
+from bot.conversations import consent, store
 from bot.conversations.models import BOT, INBOUND, MIGRANT, OUTBOUND, RECEIVED, REPLIED, SYSTEM
 from bot.db import utcnow
 from bot.dialogue.rasa import RasaUnavailable
@@ -52,6 +52,8 @@ class Thread:
     language: str | None
     bot_paused: bool
     choices: list | None
+    contact_id: int
+    opted_out_on: datetime | None
 
 
 @dataclass
@@ -64,6 +66,8 @@ class Answer:
     replaces_choices: bool = False
     pause_bot: bool = False
     handoff: Handoff | None = None
+    opt_out: bool | None = None  # True: the person sent STOP; False: START
+    erase: bool = False  # the person confirmed: delete everything about them
 
     def say(self, author: str, text: str) -> None:
         self.parts.append((author, text))
@@ -73,8 +77,10 @@ class Answer:
 
 
 class Reception:
-    def __init__(self, db, vault, centres, texts, rasa, config, status_url):
+    def __init__(self, db, vault, centres, texts, keywords, rasa, tracker, config, status_url):
         self.db, self.vault, self.centres, self.texts, self.rasa = db, vault, centres, texts, rasa
+        self.keywords = keywords  # the migrant's own commands: STOP, START, HELP, DELETE
+        self.tracker = tracker  # Rasa's tracker store, for erasure
         self.config = config
         self.status_url = status_url  # outbound message id -> status callback URL
 
@@ -113,9 +119,9 @@ class Reception:
             if message_id is None:
                 log.info("duplicate delivery of %s", inbound.sid)
                 return s.scalar(store.MESSAGE_BY_SID, {"b_sid": inbound.sid}), None
-            s.execute(store.UPDATE_CONVERSATION, {
+            s.execute(store.UPDATE_CONVERSATION, {  # new words: retention starts over
                 "b_id": thread.conversation_id, "last_inbound_on": now,
-                "last_activity_on": now})
+                "last_activity_on": now, "purged_on": None})
             return message_id, thread
 
     # 2. replay ----------------------------------------------------------------------
@@ -157,6 +163,8 @@ class Reception:
             return render_twiml([(text, None) for _, text in answer.parts])
 
     def _answer(self, inbound: InboundMessage, thread: Thread, answer: Answer) -> Answer:
+        if self._migrants_command(inbound, thread, answer):
+            return answer
         if thread.bot_paused:  # a counsellor holds the chat: stored, the bot stays silent
             return answer
         if inbound.text:
@@ -168,6 +176,54 @@ class Reception:
             answer.say(SYSTEM, self.texts.get(gateway_texts.LOCATION_RECEIVED, answer.language))
             answer.escalate(queue.LOCATION_SHARED, queue.HIGH)
         return answer
+
+    def _migrants_command(self, inbound: InboundMessage, thread: Thread,
+                          answer: Answer) -> bool:
+        """STOP, START, HELP, DELETE and the erasure confirmation, before anyone else
+        answers; True if the message was one (or the person has opted out)."""
+        command = self.keywords.command(inbound.text)
+        centre = self.centres.get(thread.centre) or self.centres.default
+        if thread.opted_out_on is not None:  # silence until START; the message is kept
+            if command == consent.START:
+                answer.opt_out = False
+                answer.say(SYSTEM, self._text(gateway_texts.OPTED_IN, answer, centre))
+            return True
+        if command == consent.STOP:
+            answer.opt_out = True
+            if not (inbound.channel == SMS and self.keywords.is_standard(inbound.text)):
+                # Twilio itself confirms its standard keywords on SMS
+                answer.say(SYSTEM, self._text(gateway_texts.OPTED_OUT, answer, centre))
+            return True
+        if command == consent.HELP:
+            answer.say(SYSTEM, "\n".join(filter(None, [
+                self._text(gateway_texts.HELP_REPLY, answer, centre), centre.contacts_lines()])))
+            return True
+        if command == consent.DELETE:
+            self._ask_erasure(answer)
+            return True
+        choice = choice_payload(inbound.text, thread.choices)
+        if choice == consent.ERASE_YES:
+            answer.erase = True
+            answer.say(SYSTEM, self._text(gateway_texts.ERASED, answer, centre))
+            return True
+        if choice == consent.ERASE_NO:
+            answer.replaces_choices, answer.choices = True, None
+            answer.say(SYSTEM, self._text(gateway_texts.ERASURE_CANCELLED, answer, centre))
+            return True
+        return False
+
+    def _text(self, key: str, answer: Answer, centre) -> str:
+        return self.texts.get(key, answer.language, centre=centre.name)
+
+    def _ask_erasure(self, answer: Answer) -> None:
+        """The numbered confirmation; "1" erases, "2" keeps everything."""
+        entries = [self.texts.get(key, answer.language)
+                   for key in (gateway_texts.ERASURE_YES, gateway_texts.ERASURE_NO)]
+        answer.say(SYSTEM, "\n".join(
+            [self.texts.get(gateway_texts.ERASURE_QUESTION, answer.language)]
+            + [f"{i}. {entry}" for i, entry in enumerate(entries, 1)]))
+        answer.replaces_choices = True
+        answer.choices = [consent.ERASE_YES, consent.ERASE_NO]
 
     def _language(self, text: str, thread: Thread) -> tuple[str, bool]:
         """(language, chosen explicitly): a menu number or a language's name wins over
@@ -203,6 +259,8 @@ class Reception:
             answer.say(BOT, text_part)
         if turn.language_menu:
             _offer_languages(answer)
+        if turn.erasure:  # the bot understood "delete my data": the gateway confirms
+            self._ask_erasure(answer)
         if turn.handoff:
             answer.handoff = turn.handoff
             answer.escalate(turn.handoff.reason, turn.handoff.priority, turn.handoff.topic)
@@ -214,6 +272,8 @@ class Reception:
 
     # 4. finish ----------------------------------------------------------------------
     def _finish(self, message_id: int, thread: Thread, answer: Answer) -> str:
+        if answer.erase and (erased := self._erase(thread, answer)) is not None:
+            return erased
         now = utcnow()
         with self.db.session() as s:
             parts = [(author, piece) for author, text in answer.parts for piece in sms.split(text)]
@@ -245,10 +305,35 @@ class Reception:
             s.execute(store.UPDATE_CONVERSATION, changes)
             for reason, priority, topic in answer.escalations:
                 queue.escalate(s, thread.conversation_id, thread.centre, reason, priority, topic)
+            if answer.opt_out is not None:
+                s.execute(store.UPDATE_CONTACT, {"b_id": thread.contact_id,
+                                                 "opted_out_on": now if answer.opt_out else None})
             if answer.handoff and (answer.handoff.gender or answer.handoff.age_band):
                 store.record_intake(s, thread.conversation_id, answer.handoff.gender,
                                     answer.handoff.age_band)
         return twiml
+
+
+    def _erase(self, thread: Thread, answer: Answer) -> str | None:
+        """Delete the person: Rasa's dialogue events first (if that fails nothing is
+        lost and a counsellor is asked to finish: None, and `answer` says so), then the
+        contact with every conversation, message, case and note (foreign keys
+        cascade). The reply is not stored: nothing about the person remains."""
+        with self.db.session() as s:
+            conversations = list(s.scalars(store.CONVERSATIONS_OF, {"b_id": thread.contact_id}))
+        try:
+            self.tracker.erase(conversations)
+        except SQLAlchemyError as exc:
+            log.error("erasure of contact %s: tracker store failed (%s); queued for a "
+                      "counsellor", thread.contact_id, type(exc).__name__)
+            answer.erase, answer.parts = False, []
+            self._hold(answer)
+            answer.escalations = [(queue.ERASURE_FAILED, queue.HIGH, None)]
+            return None
+        with self.db.session() as s:
+            s.execute(store.DELETE_CONTACT, {"b_id": thread.contact_id})
+        log.info("erased contact %s: %d conversation(s)", thread.contact_id, len(conversations))
+        return render_twiml([(text, None) for _, text in answer.parts])
 
 
 def _chosen_language(text: str, thread: Thread) -> str | None:

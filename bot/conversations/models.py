@@ -50,6 +50,8 @@ class Contact(Base):
     phone_encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     gender: Mapped[str | None] = mapped_column(String(16))
     age_band: Mapped[str | None] = mapped_column(String(16))
+    # sent STOP (or a localised equivalent): nothing more is sent until START
+    opted_out_on: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_on: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -68,6 +70,7 @@ class Conversation(Base):
     opened_on: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_inbound_on: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_activity_on: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    purged_on: Mapped[datetime | None] = mapped_column(UTCDateTime)  # retention ran
 
 
 class Message(Base):

@@ -6,7 +6,8 @@ status callback URL; the SID comes back and is stored. A send that fails is mark
 
 WhatsApp takes free text only within 24 hours of the migrant's last message; outside
 that window `send_text` refuses (`WindowClosed`) and only `send_template` — the
-centre's approved template inviting the migrant to write back — goes out.
+centre's approved template inviting the migrant to write back — goes out. Nothing
+goes to a person who sent STOP (`OptedOut`) until they send START.
 """
 
 from __future__ import annotations
@@ -32,6 +33,10 @@ class ConversationNotFound(LookupError):
 
 class WindowClosed(RuntimeError):
     """WhatsApp free text outside the 24-hour window; send the template instead."""
+
+
+class OptedOut(RuntimeError):
+    """The migrant sent STOP: nothing may be sent until they send START."""
 
 
 class NoTemplate(RuntimeError):
@@ -88,13 +93,15 @@ def _send(services, conversation_id, author, author_id, parts_for) -> list[Messa
     now = utcnow()
     with services.db.session() as s:
         row = s.execute(
-            select(Conversation, Contact.phone_encrypted)
+            select(Conversation, Contact.phone_encrypted, Contact.opted_out_on)
             .join(Contact, Contact.id == Conversation.contact_id)
             .where(Conversation.id == conversation_id)
         ).first()
         if row is None:
             raise ConversationNotFound(conversation_id)
-        conversation, phone_encrypted = row
+        conversation, phone_encrypted, opted_out_on = row
+        if opted_out_on is not None:
+            raise OptedOut(conversation_id)
         pieces = parts_for(conversation)
         parts = [
             Message(conversation_id=conversation_id, direction=OUTBOUND, author=author,

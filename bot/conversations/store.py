@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from functools import cache
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bot.conversations.models import Contact, Conversation, Message
@@ -21,15 +21,21 @@ from bot.db import utcnow
 contact, conversation, message = Contact.__table__, Conversation.__table__, Message.__table__
 
 THREAD_COLUMNS = (conversation.c.id, conversation.c.channel, conversation.c.centre,
-                  conversation.c.language, conversation.c.bot_paused, conversation.c.choices)
+                  conversation.c.language, conversation.c.bot_paused, conversation.c.choices,
+                  conversation.c.contact_id, contact.c.opted_out_on)
+THREADS = conversation.join(contact, contact.c.id == conversation.c.contact_id)
 
 CONTACT_BY_HASH = select(contact.c.id).where(contact.c.phone_hash == bindparam("b_hash"))
-THREAD_BY_KEY = select(*THREAD_COLUMNS).where(
+THREAD_BY_KEY = select(*THREAD_COLUMNS).select_from(THREADS).where(
     conversation.c.contact_id == bindparam("b_contact"),
     conversation.c.channel == bindparam("b_channel"),
     conversation.c.centre == bindparam("b_centre"),
 )
-THREAD_BY_ID = select(*THREAD_COLUMNS).where(conversation.c.id == bindparam("b_id"))
+THREAD_BY_ID = select(*THREAD_COLUMNS).select_from(THREADS).where(
+    conversation.c.id == bindparam("b_id"))
+UPDATE_CONTACT = update(contact).where(contact.c.id == bindparam("b_id"))
+CONVERSATIONS_OF = select(conversation.c.id).where(conversation.c.contact_id == bindparam("b_id"))
+DELETE_CONTACT = delete(contact).where(contact.c.id == bindparam("b_id"))
 UPDATE_CONVERSATION = update(conversation).where(conversation.c.id == bindparam("b_id"))
 
 MESSAGE_BY_SID = select(message.c.id).where(message.c.provider_sid == bindparam("b_sid"))
@@ -72,8 +78,8 @@ def contact_id(session, phone_hash: str, encrypt) -> int:
 
 
 def open_thread(session, contact: int, channel: str, centre: str):
-    """(id, channel, centre, language, bot_paused, choices) of the contact's conversation
-    with this centre on this channel, created if new."""
+    """(id, channel, centre, language, bot_paused, choices, contact id, opted out on) of
+    the contact's conversation with this centre on this channel, created if new."""
     key = {"b_contact": contact, "b_channel": channel, "b_centre": centre}
     row = session.execute(THREAD_BY_KEY, key).first()
     if row is None:

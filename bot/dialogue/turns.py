@@ -32,12 +32,13 @@ class BotTurn:
     choices: tuple[str, ...] | None  # payloads of a numbered menu, if the turn ended in one
     handoff: Handoff | None
     language_menu: bool = False  # the bot asks the gateway to offer its language menu
+    erasure: bool = False  # the bot understood "delete my data": the gateway confirms
 
 
 def read_turn(messages: list[dict]) -> BotTurn:
     texts: list[str] = []
     choices: list[str] | None = None
-    handoff, language_menu = None, False
+    handoff, language_menu, erasure = None, False, False
     for message in messages:
         if not isinstance(message, dict):
             continue
@@ -56,7 +57,10 @@ def read_turn(messages: list[dict]) -> BotTurn:
             handoff = _handoff(custom["handoff"])
         if isinstance(custom, dict) and custom.get("language_menu") is True:
             language_menu = True
-    return BotTurn(tuple(texts), tuple(choices) if choices else None, handoff, language_menu)
+        if isinstance(custom, dict) and custom.get("erasure") is True:
+            erasure = True
+    return BotTurn(tuple(texts), tuple(choices) if choices else None, handoff, language_menu,
+                   erasure)
 
 
 def choice_payload(text: str, choices: list[str] | None) -> str | None:

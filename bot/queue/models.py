@@ -36,6 +36,7 @@ PRIORITY_RANK = {URGENT: 0, HIGH: 1, NORMAL: 2}
 BOT_UNAVAILABLE = "bot_unavailable"
 MEDIA_RECEIVED = "media_received"
 LOCATION_SHARED = "location_shared"
+ERASURE_FAILED = "erasure_failed"  # the person asked to be erased; finish it by hand
 TRANSFER = "transfer"
 
 # how a counsellor closes a case (the centres report them)
