@@ -275,9 +275,12 @@ def test_take_next_opens_the_most_urgent_chat(app, rasa, escalated):
     browser = signed_in(app, "amina")
     response = post(browser, "/console/take-next")
     assert response.headers["Location"].endswith(escalated.conversation_id)
+    (photo,) = rows(app, Escalation, Escalation.reason == "media_received")
     response = post(browser, "/console/take-next")
-    assert "/console/conversations/" not in response.headers["Location"] or \
-        rows(app, Escalation, Escalation.status == "waiting") == []
+    assert response.headers["Location"].endswith(photo.conversation_id)
+    response = post(browser, "/console/take-next")
+    assert response.headers["Location"] == "/console/"
+    assert "Nobody is waiting" in browser.get("/console/").get_data(as_text=True)
 
 
 def test_transfer_to_another_centre(app, escalated):
