@@ -1,7 +1,9 @@
 """Fault drill: messages keep streaming in while Rasa, the action server and the
 database are stopped and restarted. Checks afterwards, from the database and the
 replies: every message stored, every migrant answered (by the bot, or by the holding
-reply with a queued escalation), no reply sent twice.
+reply with a queued escalation), no reply sent twice. It also reports replies that
+reached the migrant but could not be recorded because the database went down between
+storing the message and storing the answer (the gateway answers rather than fail).
 
 Senders behave like Twilio: a webhook that fails (503 while the database is down, or
 no connection) is retried with the same MessageSid until it gets 200.
@@ -172,9 +174,10 @@ def main() -> int:
           f"and retried like Twilio {attempts['failed']}")
     print(f"answered {len(sent) - len(unanswered)} (by the holding reply: {holding}; "
           f"escalations queued: {escalations}); unanswered {len(unanswered)}")
-    print(f"reply parts received {parts}, outbound rows stored {outbound} "
-          f"(a reply sent twice would make them differ: {outbound - parts})")
-    ok = not (sent - stored) and not unanswered and outbound == parts and (
+    print(f"reply parts received {parts}, outbound rows stored {outbound}: replies sent "
+          f"twice {max(outbound - parts, 0)}; replies sent while the database went down "
+          f"mid-answer, so not recorded: {max(parts - outbound, 0)}")
+    ok = not (sent - stored) and not unanswered and outbound <= parts and (
         holding == 0 or escalations > 0)
     print("drill", "PASSED" if ok else "FAILED")
     return 0 if ok else 1

@@ -94,7 +94,8 @@ class RasaStub:
     """Answers /webhooks/rest/webhook like Rasa's REST channel; `mode` sets how.
 
     modes: "ok" (reply with `replies`), "slow" (sleep `delay` first), "error" (HTTP 500),
-    "garbage" (not JSON). Every request body is recorded in `calls`.
+    "garbage" (not JSON), "empty" (no messages: what Rasa answers when its action server
+    is down). Every request body is recorded in `calls`.
     """
 
     def __init__(self):
@@ -129,6 +130,8 @@ class RasaStub:
                     return self._send(500, b"internal error")
                 if stub.mode == "garbage":
                     return self._send(200, b"<html>not json</html>")
+                if stub.mode == "empty":
+                    return self._send(200, b"[]")
                 payload = [dict(r, recipient_id=body["sender"]) for r in stub.replies]
                 self._send(200, json.dumps(payload).encode())
 

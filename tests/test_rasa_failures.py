@@ -18,8 +18,8 @@ HOLDING = {
 
 @pytest.mark.parametrize(
     ("mode", "delay"),
-    [("down", 0), ("slow", 1.5), ("error", 0), ("garbage", 0)],
-    ids=["down", "slow", "http-500", "not-json"],
+    [("down", 0), ("slow", 1.5), ("error", 0), ("garbage", 0), ("empty", 0)],
+    ids=["down", "slow", "http-500", "not-json", "no-messages"],
 )
 @pytest.mark.parametrize(("body", "language"), [("sms_text", "en"), ("sms_urdu", "ur")],
                          ids=["english", "urdu"])

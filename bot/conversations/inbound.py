@@ -254,6 +254,10 @@ class Reception:
             self._hold(answer)
             return
         turn = read_turn(messages)
+        if turn.is_empty:  # e.g. the action server is down: Rasa answers 200 with nothing
+            log.warning("rasa gave no answer for conversation %s", thread.conversation_id)
+            self._hold(answer)
+            return
         answer.replaces_choices, answer.choices = True, list(turn.choices) if turn.choices else None
         for text_part in turn.texts:
             answer.say(BOT, text_part)

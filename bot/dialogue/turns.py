@@ -34,6 +34,12 @@ class BotTurn:
     language_menu: bool = False  # the bot asks the gateway to offer its language menu
     erasure: bool = False  # the bot understood "delete my data": the gateway confirms
 
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to say and nothing to do: the bot failed (the gateway never asks a
+        paused conversation, so silence is never the intended answer)."""
+        return not (self.texts or self.handoff or self.language_menu or self.erasure)
+
 
 def read_turn(messages: list[dict]) -> BotTurn:
     texts: list[str] = []
