@@ -7,10 +7,13 @@ signature check:
    constraint instead of creating a second message;
 2. replay — a retry waits for the first delivery's stored TwiML and returns exactly
    that; if the first delivery died (its lease expired), the retry takes it over;
-3. answer — language, then the bot's turn through Rasa (or, when Rasa is down, slow
-   or broken, the holding reply and an escalation), then acknowledgements for media
-   and locations, which go to a counsellor;
-4. finish — outbound parts, escalations and the TwiML are committed together.
+3. answer — language; the migrant's own commands (STOP, START, HELP, DELETE and its
+   confirmation: bot.conversations.consent) before anyone else; nothing more while a
+   counsellor holds the chat; else the bot's turn through Rasa (or, when Rasa is
+   down, slow, broken or silent, the holding reply and an escalation), then
+   acknowledgements for media and locations, which go to a counsellor;
+4. finish — outbound parts, escalations and the TwiML are committed together (or,
+   for a confirmed erasure, the person is deleted and the reply is not stored).
 """
 
 from __future__ import annotations
