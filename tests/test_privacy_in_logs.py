@@ -49,3 +49,28 @@ def test_filter_redacts_arguments(caplog):
     with caplog.at_level(logging.INFO):
         logger.info("message from %s", "+447700900123")
     assert "[number]" in caplog.text and "900123" not in caplog.text
+
+
+def test_console_work_and_the_migrants_commands_log_no_number_or_body(app, rasa, caplog):
+    """Claim, reply, note, hand back, STOP/START, DELETE and erasure: ids only in logs."""
+    from bot.queue.models import Escalation
+    from tests.test_console import HANDOFF, post, signed_in
+    from tests.test_webhook_message import rows
+
+    caplog.set_level(logging.DEBUG)
+    client = app.test_client()
+    form = twilio_form("whatsapp_text", Body="my passport number is AB1234567")
+    rasa.replies = HANDOFF
+    post_twilio(client, PATH, form)
+    (case,) = rows(app, Escalation)
+    browser = signed_in(app, "amina")
+    post(browser, f"/console/cases/{case.id}/claim")
+    post(browser, f"/console/conversations/{case.conversation_id}/reply",
+         text="your employer Qadir Transport is not licensed")
+    post(browser, f"/console/conversations/{case.conversation_id}/notes", body="Qadir again")
+    post(browser, f"/console/cases/{case.id}/hand-back")
+    for body in ("STOP", "START", "DELETE", "1"):
+        post_twilio(client, PATH, fresh_sid(form) | {"Body": body})
+    assert caplog.records
+    for secret in ("447700900125", "passport", "AB1234567", "Qadir"):
+        assert secret not in caplog.text
