@@ -45,6 +45,10 @@ class ActionTopic(Action):
         for message in topic_answer(content, topic, context.language(tracker),
                                     context.country(tracker), detail):
             send(dispatcher, message)
+        destination = next(tracker.get_latest_entity_values("destination_country"), None)
+        # for the centres' activity reports: which theme, which destination (no text)
+        dispatcher.utter_message(json_message={"topic": topic.name,
+                                               "destination_country": destination})
         return [SlotSet("topic", topic.name)]
 
 

@@ -49,7 +49,7 @@ def create_app(config: Config | None = None) -> Flask:
 
     from bot import cli, health
     from bot.channels import routes
-    from bot.console import auth, phone  # noqa: F401  (phone adds the simulator's routes)
+    from bot.console import auth, phone, reports  # noqa: F401  (they add console routes)
     from bot.console import routes as console
 
     app.register_blueprint(routes.bp)

@@ -138,6 +138,36 @@ def purge(age) -> None:
                "person(s) anonymised")
 
 
+@click.command("report")
+@with_appcontext
+@click.option("--centre", help="centre code (default: all centres together)")
+@click.option("--from", "start", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--to", "end", required=True, type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--out", "folder", type=click.Path(file_okay=False),
+              help="folder for the CSV files and brief.html (default instance/reports/…)")
+def report(centre, start, end, folder) -> None:
+    """Activity report for a period: CSV tables and an HTML brief, aggregates only."""
+    from pathlib import Path
+
+    from bot.config import ROOT
+    from bot.console.auth import audit
+    from bot.console.models import EXPORTED
+    from bot.reports import export, figures
+
+    services = current()
+    if centre and services.centres.get(centre) is None:
+        raise click.BadParameter(f"unknown centre {centre!r}", param_hint="--centre")
+    if end < start:
+        raise click.BadParameter("--to is before --from", param_hint="--to")
+    name = f"{centre or 'all'}_{start:%Y-%m-%d}_{end:%Y-%m-%d}"
+    target = Path(folder) if folder else ROOT / "instance" / "reports" / name
+    with services.db.session() as s:
+        built = figures.build(s, centre, start.date(), end.date())
+        audit(s, EXPORTED, f"report:{name}")
+    for path in export.write(built, target):
+        click.echo(str(path))
+
+
 users_cli = AppGroup("users", help="Console accounts: counsellors, supervisors, admins.")
 
 
@@ -258,4 +288,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(flows_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(purge)
+    app.cli.add_command(report)
     app.cli.add_command(centres_cli)

@@ -125,7 +125,8 @@ def test_sign_out(app):
 
 GET_ROUTES = ["/console/", "/console/queue/live", "/console/dashboard",
               "/console/conversations/{conversation}", "/console/conversations/{conversation}/live",
-              "/console/simulator", "/console/simulator/live"]
+              "/console/simulator", "/console/simulator/live", "/console/reports",
+              "/console/reports/brief.html", "/console/reports/tables.zip"]
 POST_ROUTES = ["/console/take-next", "/console/cases/{case}/claim",
                "/console/cases/{case}/hand-back", "/console/cases/{case}/close",
                "/console/cases/{case}/transfer", "/console/conversations/{conversation}/reply",
@@ -254,10 +255,9 @@ def test_close_with_outcome_and_referral(app, escalated):
     browser = signed_in(app, "amina")
     post(browser, f"/console/cases/{escalated.id}/claim")
     post(browser, f"/console/cases/{escalated.id}/close", outcome="referred",
-         referral="Legal aid partner")
+         referral="legal_aid")
     case = rows(app, Escalation)[0]
-    assert (case.status, case.outcome, case.referral) == ("closed", "referred",
-                                                          "Legal aid partner")
+    assert (case.status, case.outcome, case.referral) == ("closed", "referred", "legal_aid")
     assert not rows(app, Conversation)[0].bot_paused
 
 
@@ -421,3 +421,39 @@ def test_five_refused_sign_ins_lock_the_user_name_for_a_while(app):
     assert statuses == [401] * 5 and right.status_code == 429
     other = signed_in(app, "bilal")  # another account is not affected
     assert other.get("/console/").status_code == 200
+
+
+
+# --- reports ------------------------------------------------------------------------------
+
+REPORT_ROUTES = ["/console/reports", "/console/reports/brief.html",
+                 "/console/reports/tables.zip"]
+
+
+@pytest.mark.parametrize("route", REPORT_ROUTES)
+@pytest.mark.parametrize(("role", "status"), [(COUNSELLOR, 403), (SUPERVISOR, 200), (ADMIN, 200)])
+def test_reports_are_for_supervisors(app, escalated, route, role, status):
+    assert signed_in(app, "x", role=role).get(route).status_code == status
+
+
+def test_a_supervisor_sees_only_their_centre_and_downloads_are_audited(app, escalated):
+    from bot.console.models import AuditEntry
+
+    lahore = signed_in(app, "boss", centre="PK-LHE", role=SUPERVISOR)
+    page = lahore.get("/console/reports?from=2026-01-01&to=2026-12-31&centre=PK-ISB")
+    assert "Activities in data · PK-LHE" in page.get_data(as_text=True)
+    brief = lahore.get("/console/reports/brief.html?from=2026-01-01&to=2026-12-31")
+    assert brief.headers["Content-Disposition"].startswith("attachment")
+    assert "unsafe-inline" in brief.headers["Content-Security-Policy"]
+    tables = lahore.get("/console/reports/tables.zip?from=2026-01-01&to=2026-12-31")
+    assert tables.data[:2] == b"PK"
+    exports = [e.subject for e in rows(app, AuditEntry, AuditEntry.action == "exported")]
+    assert exports == ["report:PK-LHE_2026-01-01_2026-12-31"] * 2
+
+
+@pytest.mark.parametrize("query", ["from=April&to=2026-05-01", "from=2026-05-01&to=2026-04-01",
+                                   "from=2020-01-01&to=2026-01-01"],
+                         ids=["bad-date", "reversed", "too-long"])
+def test_report_periods_are_checked(app, query):
+    boss = signed_in(app, "boss", role=SUPERVISOR)
+    assert boss.get(f"/console/reports?{query}").status_code == 400

@@ -188,3 +188,27 @@ def test_the_browsers_sms_counter_agrees_with_the_gateway(console, browser):
         assert (figures["encoding"], figures["segments"]) == (sms.encoding(text),
                                                               sms.segments(text)), text
 
+
+
+def test_the_report_brief_renders_with_its_tables_and_charts(browser, tmp_path):
+    from bot.db import Database
+    from bot.reports import export, figures
+    from tests.test_reports import END, START, populate
+
+    url = f"sqlite:///{tmp_path / 'report.db'}"
+    upgrade(url)
+    db = Database(url)
+    populate(db)
+    with db.session() as s:
+        report = figures.build(s, "PK-ISB", START, END)
+    db.dispose()
+    export.write(report, tmp_path / "brief")
+    browser.get((tmp_path / "brief" / "brief.html").as_uri())
+    sections = browser.find_elements(By.CSS_SELECTOR, "section")
+    assert len(sections) == len(report.tables) + 2  # + waiting times and the trend
+    charts = browser.find_elements(By.CSS_SELECTOR, "svg.chart")
+    assert len(charts) >= 5 and all(c.size["width"] > 100 for c in charts)
+    gender = browser.find_element(By.ID, "people_by_gender").text
+    assert "Female 7" in gender and "Not asked <5" in gender and "Total 16" in gender
+    assert "labour migration: week of 2026-05-18" in browser.find_element(By.ID, "trend").text
+    screenshot(browser, "report_brief")

@@ -8,7 +8,7 @@ import yaml
 
 from actions.content import load, main_menu, topic_answer
 from bot.config import ROOT
-from bot.conversations.models import Contact, Conversation
+from bot.conversations.models import Contact, Conversation, Message
 from bot.queue.models import Escalation
 from tests.conftest import RASA_TOKEN, fresh_sid, post_twilio, twilio_form
 from tests.test_webhook_message import PATH, replies, rows
@@ -90,6 +90,8 @@ def test_theme_answer_in_the_migrants_language(live, language, centre, text, the
     expected = topic_answer(CONTENT, CONTENT.topics[theme], language, country)
     assert got == migrant.introduction(language) + [rendered(m) for m in expected]
     assert all(len(part) <= 201 for part in got), "every SMS part fits 3 segments"
+    (inbound,) = rows(live, Message, Message.direction == "in")
+    assert inbound.topic == theme, "recorded for the activity reports"
 
 
 @pytest.mark.parametrize(
@@ -109,6 +111,12 @@ def test_someone_in_danger_gets_safety_message_and_urgent_escalation(live, langu
     (escalation,) = rows(live, Escalation)
     assert (escalation.priority, escalation.reason) == ("urgent", "exploitation_report")
     assert rows(live, Conversation)[0].bot_paused
+
+
+def test_the_destination_named_is_recorded_for_the_reports(live):
+    Migrant(live).says("i want job in saudia what i do before going")
+    (inbound,) = rows(live, Message, Message.direction == "in")
+    assert (inbound.topic, inbound.destination_country) == ("labour_migration", "Saudi Arabia")
 
 
 def test_menu_digit_then_detail_digit_on_sms(live):

@@ -148,10 +148,10 @@ def test_hand_back_resumes_the_bot(db):
 
 
 @pytest.mark.parametrize(("outcome", "referral", "stored"), [
-    ("information_given", "", (CLOSED, "information_given", None)),
-    ("referred", "  Partner legal aid clinic ", (CLOSED, "referred", "Partner legal aid clinic")),
-    ("follow_up", "x" * 300, (CLOSED, "follow_up", "x" * 120)),
-], ids=["information", "referral", "long-referral-cut"])
+    ("information_given", None, (CLOSED, "information_given", None)),
+    ("referred", "legal_aid", (CLOSED, "referred", "legal_aid")),
+    ("follow_up", "health", (CLOSED, "follow_up", "health")),
+], ids=["information", "referral", "follow-up-with-referral"])
 def test_close_with_an_outcome(db, outcome, referral, stored):
     amina = person(db, "amina")
     case = chat(db)
@@ -164,13 +164,16 @@ def test_close_with_an_outcome(db, outcome, referral, stored):
     assert state(db, case.id)[2] is False
 
 
-def test_close_needs_an_outcome(db):
+@pytest.mark.parametrize(("outcome", "referral"), [
+    ("", None), ("closed", None), ("referred", "Qadir & Sons legal office")],
+    ids=["no-outcome", "unknown-outcome", "free-text-partner"])
+def test_close_needs_an_outcome_and_a_listed_partner(db, outcome, referral):
     amina = person(db, "amina")
     case = chat(db)
     with db.session() as s:
         cases.claim(s, amina, case.id)
     with pytest.raises(cases.QueueError), db.session() as s:
-        cases.close(s, amina, case.id, "")
+        cases.close(s, amina, case.id, outcome, referral)
     assert state(db, case.id)[0] == ASSIGNED
 
 

@@ -60,3 +60,15 @@ def test_language_menu_request(custom, expected):
 )
 def test_choice_payload(text, choices, payload):
     assert choice_payload(text, choices) == payload
+
+
+@pytest.mark.parametrize(("custom", "topic", "destination"), [
+    ({"topic": "labour_migration", "destination_country": "Qatar"}, "labour_migration", "Qatar"),
+    ({"topic": "return_support", "destination_country": None}, "return_support", None),
+    ({"topic": "x" * 100}, "x" * 64, None),
+    ({"other": True}, None, None),
+], ids=["both", "no-country", "cut-to-column", "none"])
+def test_topic_payload_for_the_reports(custom, topic, destination):
+    turn = read_turn([{"text": "answer"}, {"custom": custom}])
+    assert (turn.topic, turn.destination_country) == (topic, destination)
+    assert turn.texts == ("answer",)

@@ -139,6 +139,7 @@ def locked_out(session, username: str) -> bool:
 
 
 def audit(session, action: str, subject: str | None, counsellor_id: int | None = None) -> None:
+    """One audit entry (counsellor_id None: the command line)."""
     session.add(AuditEntry(action=action, subject=subject[:64] if subject else None,
                            counsellor_id=counsellor_id, at=utcnow()))
 

@@ -54,6 +54,7 @@ class Counsellor(Base):
 
 # what the audit log records
 OPENED, SIGN_IN, SIGN_IN_REFUSED = "opened", "sign_in", "sign_in_refused"
+EXPORTED = "exported"  # a report left the database (subject: which one)
 
 
 class AuditEntry(Base):

@@ -39,7 +39,7 @@ from bot.conversations.outbound import (
 )
 from bot.dialogue.rasa import RasaUnavailable
 from bot.queue import cases
-from bot.queue.models import OUTCOMES, Escalation
+from bot.queue.models import OUTCOMES, REFERRAL_KINDS, Escalation
 from bot.services import current
 from bot.texts import HANDED_BACK
 
@@ -167,6 +167,7 @@ def conversation(conversation_id: str):
         context["conversation"].language, centre.name if centre else "",
         centre.country if centre else None)
     context["outcomes"] = OUTCOMES
+    context["referral_kinds"] = REFERRAL_KINDS
     context["reply_max"] = REPLY_MAX
     return render_template("console/conversation.html", **context)
 
@@ -301,7 +302,7 @@ def hand_back(case_id: int):
 def close(case_id: int):
     return _release(case_id, lambda s: cases.close(
         s, g.counsellor, case_id, request.form.get("outcome", ""),
-        request.form.get("referral")))
+        request.form.get("referral") or None))
 
 
 def _release(case_id: int, transition):

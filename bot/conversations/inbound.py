@@ -70,6 +70,8 @@ class Answer:
     pause_bot: bool = False
     handoff: Handoff | None = None
     opt_out: bool | None = None  # True: the person sent STOP; False: START
+    topic: str | None = None  # the theme the bot answered (reports)
+    destination_country: str | None = None
     erase: bool = False  # the person confirmed: delete everything about them
 
     def say(self, author: str, text: str) -> None:
@@ -262,6 +264,7 @@ class Reception:
             self._hold(answer)
             return
         answer.replaces_choices, answer.choices = True, list(turn.choices) if turn.choices else None
+        answer.topic, answer.destination_country = turn.topic, turn.destination_country
         for text_part in turn.texts:
             answer.say(BOT, text_part)
         if turn.language_menu:
@@ -298,7 +301,8 @@ class Reception:
             )
             finished = s.execute(store.FINISH_MESSAGE, {
                 "b_id": message_id, "reply_twiml": twiml, "status": REPLIED,
-                "lease_until": None, "language": answer.language,
+                "lease_until": None, "language": answer.language, "topic": answer.topic,
+                "destination_country": answer.destination_country,
             }).rowcount
             if not finished:  # a concurrent take-over answered first: keep its reply only
                 s.rollback()

@@ -90,6 +90,9 @@ class Message(Base):
     media: Mapped[list | None] = mapped_column(JSON)
     location: Mapped[dict | None] = mapped_column(JSON)
     language: Mapped[str | None] = mapped_column(String(8))
+    # on an inbound message: the theme the bot answered and the country asked about
+    topic: Mapped[str | None] = mapped_column(String(64))
+    destination_country: Mapped[str | None] = mapped_column(String(64))
     encoding: Mapped[str | None] = mapped_column(String(8))
     segments: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))

@@ -33,6 +33,8 @@ class BotTurn:
     handoff: Handoff | None
     language_menu: bool = False  # the bot asks the gateway to offer its language menu
     erasure: bool = False  # the bot understood "delete my data": the gateway confirms
+    topic: str | None = None  # the theme the bot answered, for the activity reports
+    destination_country: str | None = None  # the country asked about, if named
 
     @property
     def is_empty(self) -> bool:
@@ -45,6 +47,7 @@ def read_turn(messages: list[dict]) -> BotTurn:
     texts: list[str] = []
     choices: list[str] | None = None
     handoff, language_menu, erasure = None, False, False
+    topic = destination = None
     for message in messages:
         if not isinstance(message, dict):
             continue
@@ -65,8 +68,11 @@ def read_turn(messages: list[dict]) -> BotTurn:
             language_menu = True
         if isinstance(custom, dict) and custom.get("erasure") is True:
             erasure = True
+        if isinstance(custom, dict) and custom.get("topic"):
+            topic = _short(custom["topic"])
+            destination = _short(custom.get("destination_country"))
     return BotTurn(tuple(texts), tuple(choices) if choices else None, handoff, language_menu,
-                   erasure)
+                   erasure, topic, destination)
 
 
 def choice_payload(text: str, choices: list[str] | None) -> str | None:

@@ -29,6 +29,7 @@ from bot.queue.models import (
     OPEN,
     OUTCOMES,
     PRIORITY_RANK,
+    REFERRAL_KINDS,
     TRANSFERRED,
     WAITING,
     Escalation,
@@ -36,7 +37,6 @@ from bot.queue.models import (
 )
 
 NOTE_MAX = 4000
-REFERRAL_MAX = 120
 
 
 class QueueError(Exception):
@@ -162,11 +162,13 @@ def hand_back(session: Session, counsellor: Counsellor, escalation_id: int,
 
 def close(session: Session, counsellor: Counsellor, escalation_id: int, outcome: str,
           referral: str | None = None, now: datetime | None = None) -> Escalation:
-    """Close the case with an outcome (and the partner referred to, if any); the bot
-    answers the migrant's next message."""
+    """Close the case with an outcome (and the kind of partner referred to, if any);
+    the bot answers the migrant's next message."""
     escalation = _held(session, counsellor, escalation_id)
     if outcome not in OUTCOMES:
         raise QueueError("Choose an outcome to close the case.")
+    if referral and referral not in REFERRAL_KINDS:
+        raise QueueError("Choose the kind of partner from the list.")
     _finish(escalation, CLOSED, outcome, referral, now)
     _pause_bot(session, escalation.conversation_id, False)
     return escalation
@@ -242,8 +244,8 @@ def _finish(escalation: Escalation, status: str, outcome: str | None, referral: 
     escalation.status, escalation.closed_on, escalation.last_activity_on = status, now, now
     if outcome in OUTCOMES:
         escalation.outcome = outcome
-    if referral and referral.strip():
-        escalation.referral = referral.strip()[:REFERRAL_MAX]
+    if referral:
+        escalation.referral = referral
 
 
 def _pause_bot(session: Session, conversation_id: str, paused: bool) -> None:

@@ -42,6 +42,11 @@ TRANSFER = "transfer"
 # how a counsellor closes a case (the centres report them)
 INFORMATION_GIVEN, REFERRED, FOLLOW_UP = "information_given", "referred", "follow_up"
 OUTCOMES = (INFORMATION_GIVEN, REFERRED, FOLLOW_UP)
+# the kind of partner a case was referred to: a fixed list, so that reports count
+# referrals by partner without carrying free text (and no organisation is invented)
+REFERRAL_KINDS = ("legal_aid", "health", "shelter_protection", "psychosocial_support",
+                  "employment_training", "government_authority", "un_or_international",
+                  "other_partner")
 
 _OPEN_SQL = text(f"status IN ('{WAITING}', '{ASSIGNED}')")
 
@@ -70,7 +75,7 @@ class Escalation(Base):
     closed_on: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_activity_on: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     outcome: Mapped[str | None] = mapped_column(String(32))
-    referral: Mapped[str | None] = mapped_column(String(120))  # partner referred to
+    referral: Mapped[str | None] = mapped_column(String(120))  # one of REFERRAL_KINDS
 
     @property
     def is_open(self) -> bool:

@@ -1,0 +1,1 @@
+"""Activity reports and migration-trend briefs: aggregates only, small cells suppressed."""
