@@ -214,3 +214,16 @@ def test_a_raw_destination_is_not_exported(data):
                       body="x", topic="legal_pathways", destination_country="my uncle's town",
                       status="replied", created_on=at(date(2026, 4, 3))))
     assert "my uncle's town" not in table(build(data, "PK-ISB"), "top_destinations")[0]
+
+
+def test_a_single_small_week_is_not_recoverable_from_the_theme_total():
+    from bot.reports.figures import _trend
+
+    class Row:
+        def __init__(self, conversation, day):
+            self.id, self.topic, self.created_on = conversation, "legal_pathways", at(day)
+
+    rows = [Row(f"c{i}", date(2026, 4, 1)) for i in range(7)] + \
+        [Row(f"d{i}", date(2026, 4, 8)) for i in range(3)]
+    trend = _trend(rows, date(2026, 4, 1), date(2026, 4, 12))
+    assert trend.counts["legal_pathways"] == [HIDDEN, HIDDEN]  # 7 would give 10 - 7 = 3

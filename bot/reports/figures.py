@@ -206,7 +206,9 @@ def _trend(inbound, start: date, end: date) -> Trend:
             if before and size >= RISE_MINIMUM and size >= RISE_FACTOR * max(
                     statistics.mean(before), 1):
                 rises.append((theme, weeks[i]))
-        counts[theme] = list(suppress(dict(enumerate(sizes))).values())
+        # against the theme's period total (shown in another table) as if it were this
+        # row's total, so one hidden week cannot be worked out by subtraction
+        counts[theme] = list(suppress(dict(enumerate(sizes)), sum(sizes)).values())
     return Trend(weeks, counts, rises)
 
 
