@@ -457,3 +457,17 @@ def test_a_supervisor_sees_only_their_centre_and_downloads_are_audited(app, esca
 def test_report_periods_are_checked(app, query):
     boss = signed_in(app, "boss", role=SUPERVISOR)
     assert boss.get(f"/console/reports?{query}").status_code == 400
+
+
+def test_nobody_writes_into_a_chat_that_nobody_took(app, rasa):
+    """The bot still answers a chat whose case waits (bot_unavailable): a supervisor
+    must take it first, or the bot and a human would talk at once."""
+    rasa.mode = "error"
+    migrant_writes(app, "hello")
+    (case,) = rows(app, Escalation)
+    boss = signed_in(app, "boss", role=SUPERVISOR)
+    post(boss, f"/console/conversations/{case.conversation_id}/reply", text="hi")
+    assert not rows(app, Message, Message.author == "counsellor")
+    post(boss, f"/console/cases/{case.id}/claim")
+    post(boss, f"/console/conversations/{case.conversation_id}/reply", text="hi")
+    assert [m.body for m in rows(app, Message, Message.author == "counsellor")] == ["hi"]

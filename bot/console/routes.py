@@ -39,7 +39,7 @@ from bot.conversations.outbound import (
 )
 from bot.dialogue.rasa import RasaUnavailable
 from bot.queue import cases
-from bot.queue.models import OUTCOMES, REFERRAL_KINDS, Escalation
+from bot.queue.models import ASSIGNED, OUTCOMES, REFERRAL_KINDS, Escalation
 from bot.services import current
 from bot.texts import HANDED_BACK
 
@@ -183,18 +183,16 @@ def conversation_live(conversation_id: str):
     return response.make_conditional(request)
 
 
-def _opted_out(conversation: Conversation):
-    with current().db.session() as s:
-        return s.scalar(select(Contact.opted_out_on)
-                        .where(Contact.id == conversation.contact_id))
+def _opted_out_on(s: Session, conversation: Conversation):
+    """When the migrant sent STOP, or None."""
+    return s.scalar(select(Contact.opted_out_on).where(Contact.id == conversation.contact_id))
 
 
 def _conversation_context(s: Session, conversation_id: str) -> dict:
     conversation = cases.visible_conversation(s, g.counsellor, conversation_id)
     case = cases.current_case(s, conversation_id)
     return {"conversation": conversation, "case": case,
-            "opted_out_on": s.scalar(select(Contact.opted_out_on)
-                                     .where(Contact.id == conversation.contact_id)),
+            "opted_out_on": _opted_out_on(s, conversation),
             "holding": case is not None and case.assigned_to == g.counsellor.id,
             "items": views.history(s, conversation_id),
             "window": views.window_of(conversation)}
@@ -217,7 +215,8 @@ def _held_case(s: Session, conversation_id: str) -> Escalation:
     """The open case of a conversation the counsellor holds; aborts otherwise."""
     cases.visible_conversation(s, g.counsellor, conversation_id)
     case = cases.current_case(s, conversation_id)
-    if case is None or (case.assigned_to != g.counsellor.id and not g.counsellor.is_supervisor):
+    held = case is not None and case.status == ASSIGNED
+    if not held or (case.assigned_to != g.counsellor.id and not g.counsellor.is_supervisor):
         raise cases.QueueError("Take the chat before writing to the migrant.")
     return case
 
@@ -316,6 +315,7 @@ def _release(case_id: int, transition):
         with services.db.session() as s:
             transition(s)
             conversation = s.get(Conversation, conversation_id)
+            opted_out = _opted_out_on(s, conversation) is not None
     except RasaUnavailable:
         flash("The bot cannot be reached, so the chat stays with you. Try again shortly.",
               "error")
@@ -325,7 +325,7 @@ def _release(case_id: int, transition):
     except cases.QueueError as exc:
         flash(str(exc), "error")
         return _back(conversation_id)
-    if views.window_of(conversation).open and not _opted_out(conversation):
+    if views.window_of(conversation).open and not opted_out:
         # tell the migrant who answers from now on
         send_text(services, conversation_id,
                   services.reception.texts.get(HANDED_BACK, conversation.language), SYSTEM)
