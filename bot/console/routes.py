@@ -59,7 +59,7 @@ bp.after_request(auth.secure_headers)
 def _template_globals():
     return {"csrf_token": auth.csrf_token, "me": g.get("counsellor"),
             "sandbox": current().sender.sandbox, "wait_text": views.wait_text,
-            "language_name": views.language_name, "rtl": views.RTL_LANGUAGES}
+            "language_name": views.language_name}
 
 
 @bp.errorhandler(cases.NotFound)

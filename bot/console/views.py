@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from actions.content import load as load_content
-from bot.channels import sms
 from bot.channels.twilio import ERRORS, WHATSAPP
 from bot.console.models import ADMIN, Counsellor
 from bot.conversations.models import COUNSELLOR, OUTBOUND, Contact, Conversation, Message
@@ -23,7 +22,6 @@ from bot.queue.models import ASSIGNED, OPEN, WAITING, Escalation, Note
 from bot.texts import COUNSELLOR_GREETING
 
 HISTORY_LIMIT = 300
-RTL_LANGUAGES = {"ur", "fa", "ps", "ar", "ckb"}
 
 
 def wait_text(since: datetime | None, now: datetime | None = None) -> str:
@@ -122,11 +120,6 @@ def canned_replies(texts, flows_dir: str, language: str | None, centre_name: str
             replies.append((f"{label}: {detail.title.get('en')}",
                             detail.text.get(language, centre=centre_name)))
     return replies
-
-
-def sms_figures(text: str) -> dict:
-    return {"encoding": sms.encoding(text), "segments": sms.segments(text),
-            "characters": len(text)}
 
 
 @dataclass(frozen=True)
