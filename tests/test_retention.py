@@ -44,7 +44,11 @@ def archive(app_factory, rasa, tmp_path):
     return app_factory(rasa.url, tracker_db_url=url, database_url=same), engine, sms.id
 
 
-def test_purge_empties_old_closed_conversations_only(archive):
+@pytest.mark.parametrize("batch", [1, 5000], ids=["one-per-statement", "default"])
+def test_purge_empties_old_closed_conversations_only(archive, monkeypatch, batch):
+    from bot.conversations import retention
+
+    monkeypatch.setattr(retention, "BATCH", batch)
     app, tracker, purged_id = archive
     result = app.test_cli_runner().invoke(args=["purge", "--older-than", "180d"])
     assert result.exit_code == 0, result.output

@@ -21,7 +21,8 @@ from bot.conversations.models import Contact, Conversation, Message
 from bot.db import utcnow
 from bot.queue.models import OPEN, Escalation, Note
 
-ANONYMOUS_PREFIX = "purged:"  # phone_hash of an anonymised contact (unique, matches nobody)
+ANONYMOUS_PREFIX = "purged:"
+BATCH = 5000  # phone_hash of an anonymised contact (unique, matches nobody)
 
 
 @dataclass(frozen=True)
@@ -45,16 +46,20 @@ def purge(db, tracker, older_than: timedelta, now: datetime | None = None) -> Pu
             ~has_open_case)))
         if not ids:
             return Purged(0, 0, 0, 0, 0)
-        events = tracker.erase(ids)
-        messages = s.execute(
-            update(Message).where(Message.conversation_id.in_(ids))
-            .values(body=None, media=null(), location=null(), reply_twiml=None)
-            .execution_options(synchronize_session=False)).rowcount
-        s.execute(update(Conversation).where(Conversation.id.in_(ids))
-                  .values(purged_on=now or utcnow(), choices=null())
-                  .execution_options(synchronize_session=False))
-        notes = s.execute(delete(Note).where(Note.conversation_id.in_(ids))
-                          .execution_options(synchronize_session=False)).rowcount
+        events = messages = notes = 0
+        stamp = now or utcnow()
+        for start in range(0, len(ids), BATCH):  # PostgreSQL takes at most 65,535 parameters
+            batch = ids[start:start + BATCH]
+            events += tracker.erase(batch)
+            messages += s.execute(
+                update(Message).where(Message.conversation_id.in_(batch))
+                .values(body=None, media=null(), location=null(), reply_twiml=None)
+                .execution_options(synchronize_session=False)).rowcount
+            s.execute(update(Conversation).where(Conversation.id.in_(batch))
+                      .values(purged_on=stamp, choices=null())
+                      .execution_options(synchronize_session=False))
+            notes += s.execute(delete(Note).where(Note.conversation_id.in_(batch))
+                               .execution_options(synchronize_session=False)).rowcount
         still_active = exists().where(
             Conversation.contact_id == Contact.id,
             (Conversation.last_activity_on >= cutoff) | has_open_case)
