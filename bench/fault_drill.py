@@ -90,12 +90,7 @@ def main() -> int:
         print(timeline[-1], flush=True)
 
     try:
-        stack.start_actions()
-        stack.start_rasa()
-        stack.wait_dialogue()
-        stack.start_gateway()
-        gateway = f"http://127.0.0.1:{stack.gateway_port}"
-        stack.wait("gateway", f"{gateway}/healthz")
+        gateway = stack.start_all()
         webhook = f"{gateway}/webhooks/twilio/message"
         signer = SignatureChecker(AUTH)
 

@@ -94,12 +94,7 @@ def main() -> int:
                       LOG_LEVEL="WARNING")
     try:
         print("starting Rasa, actions and the gateway...", flush=True)
-        stack.start_actions()
-        stack.start_rasa()
-        stack.wait_dialogue()
-        stack.start_gateway()
-        gateway = f"http://127.0.0.1:{stack.gateway_port}"
-        stack.wait("gateway", f"{gateway}/healthz")
+        gateway = stack.start_all()
 
         rasa_url = f"{stack.rasa_url}/webhooks/rest/webhook"
         webhook = f"{gateway}/webhooks/twilio/message"

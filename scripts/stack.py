@@ -70,6 +70,18 @@ class Stack:
                                 "--threads", str(threads), "--timeout", "30", "webhook:app"],
                     self._env(RASA_URL=self.rasa_url, GATEWAY_PORT=str(self.gateway_port)))
 
+    def start_all(self) -> str:
+        """Action server, Rasa and the gateway, each waited for; the gateway's URL.
+
+        raises RuntimeError if one of them dies or does not answer in time."""
+        self.start_actions()
+        self.start_rasa()
+        self.wait_dialogue()
+        self.start_gateway()
+        gateway = f"http://127.0.0.1:{self.gateway_port}"
+        self.wait("gateway", f"{gateway}/healthz")
+        return gateway
+
     def wait(self, name: str, url: str, timeout: float = 240) -> None:
         """raises RuntimeError if the process dies or url does not answer 200 in time."""
         deadline = time.monotonic() + timeout
@@ -117,11 +129,7 @@ def main() -> int:
     signal.signal(signal.SIGTERM, interrupt)
     try:
         print("starting the action server and Rasa (about a minute)...", flush=True)
-        stack.start_actions()
-        stack.start_rasa()
-        stack.wait_dialogue()
-        stack.start_gateway()
-        stack.wait("gateway", f"http://127.0.0.1:{config.gateway_port}/healthz")
+        stack.start_all()
         print(f"""
 MRC counselling assistant is running (logs in {stack.log_dir}):
   gateway  http://127.0.0.1:{config.gateway_port}   (Twilio webhook: /webhooks/twilio/message)
