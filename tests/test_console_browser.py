@@ -86,9 +86,15 @@ def thread_text(driver) -> str:
 
 
 def say(driver, text: str) -> None:
-    box = driver.find_element(By.ID, "phone-text")
-    box.send_keys(text)
-    driver.find_element(By.ID, "phone-send").click()
+    """Type and send from the simulated phone; if the live refresh replaces the form
+    before the click, the message was not sent and is typed again."""
+    def send(d):
+        box = d.find_element(By.ID, "phone-text")
+        box.clear()
+        box.send_keys(text)
+        d.find_element(By.ID, "phone-send").click()
+        return True
+    wait_for(driver, send, f"sent from the phone: {text}")
 
 
 def screenshot(driver, name: str) -> None:
