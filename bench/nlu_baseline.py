@@ -17,23 +17,11 @@ import argparse
 import random
 from collections import defaultdict
 
-import yaml
-from nlu_eval import ROOT, f1_scores, plain
+from nlu_eval import examples, f1_scores
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline, make_union
 from sklearn.svm import LinearSVC
-
-
-def examples() -> list[tuple[str, str, str]]:
-    """(text, intent, language) of every training example."""
-    found = []
-    for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-            for line in block.get("examples", "").splitlines():
-                if "intent" in block and line.strip().startswith("- "):
-                    found.append((plain(line.strip()[2:]).lower(), block["intent"], path.stem))
-    return found
 
 
 def classifier():
@@ -49,7 +37,7 @@ def main() -> None:
     parser.add_argument("--fraction", type=float, default=1.0)
     args = parser.parse_args()
     data = examples()
-    texts = [text for text, _, _ in data]
+    texts = [text.lower() for text, _, _ in data]
     strata = [f"{intent}/{language}" for _, intent, language in data]
     predicted = [""] * len(data)
     sample = random.Random(0)

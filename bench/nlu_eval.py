@@ -31,13 +31,21 @@ def plain(example: str) -> str:
     return _ANNOTATION.sub(lambda m: m.group(1) or m.group(2), example).strip()
 
 
-def languages_of_examples() -> dict[str, str]:
-    found = {}
+def examples() -> list[tuple[str, str, str]]:
+    """(text without annotations, intent, language) of every training example."""
+    found = []
     for path in sorted((ROOT / "data" / "nlu").glob("*.yml")):
         for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
             for line in block.get("examples", "").splitlines():
-                if line.strip().startswith("- "):
-                    found.setdefault(plain(line.strip()[2:]), path.stem)
+                if "intent" in block and line.strip().startswith("- "):
+                    found.append((plain(line.strip()[2:]), block["intent"], path.stem))
+    return found
+
+
+def languages_of_examples() -> dict[str, str]:
+    found = {}
+    for text, _, language in examples():
+        found.setdefault(text, language)
     return found
 
 
