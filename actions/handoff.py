@@ -79,6 +79,10 @@ class ValidateCounsellorIntakeForm(FormValidationAction):
             return {"share_consent": False, "gender": UNSAID, "age_band": UNSAID}
         return {"share_consent": value}
 
+    def validate_age_band(self, value, dispatcher, tracker, domain):
+        """Only an age band or "unsaid" (typed refusals arrive as the gender entity)."""
+        return {"age_band": value if value in {band for _, band in AGE_BANDS} else None}
+
 
 class ActionFinishIntake(Action):
     """With consent: hand over (normal priority) and pause; without: back to the menu."""

@@ -148,6 +148,17 @@ def test_counsellor_intake_by_numbers_then_handoff(live):
     assert migrant.says("hello?") == [], "the bot never talks over the counsellor"
 
 
+def test_counsellor_intake_typed_on_a_basic_phone(live):
+    """Typed answers instead of numbers; a typed refusal skips the age question too."""
+    migrant = Migrant(live, "LK-BTC")
+    migrant.says("i want to talk to a counsellor")
+    assert migrant.says("yes")[0].startswith(CONTENT.say("gender_question", "en"))
+    assert migrant.says("i am a man")[0].startswith(CONTENT.say("age_question", "en"))
+    assert migrant.says("prefer not to say") == [CONTENT.say("handoff_ack", "en")]
+    (contact,) = rows(live, Contact)
+    assert (contact.gender, contact.age_band) == ("male", "unsaid")
+
+
 def test_two_misunderstandings_in_a_row_offer_a_counsellor(live):
     migrant = Migrant(live)
     first = migrant.says("blorp fnord")
