@@ -7,7 +7,8 @@ PY := $(VENV)/bin/python
 RASA := TF_CPP_MIN_LOG_LEVEL=3 $(RASA_VENV)/bin/rasa
 MODEL := models/current.tar.gz
 DIALOGUE_DATA := data/nlu data/rules data/stories
-DIALOGUE_SOURCES := config.yml domain.yml $(wildcard $(addsuffix /*.yml,$(DIALOGUE_DATA)))
+DIALOGUE_SOURCES := config.yml domain.yml $(wildcard nlu/*.py) \
+	$(wildcard $(addsuffix /*.yml,$(DIALOGUE_DATA)))
 
 .PHONY: setup run test test-unit lint lang-eval nlu-eval bench validate browser clean
 
@@ -27,7 +28,7 @@ $(RASA_VENV)/.installed: requirements/rasa.lock
 		--ignore-requires-python -r requirements/rasa.lock
 	touch $@
 
-# Retrain only when the dialogue data, domain or pipeline changed.
+# Retrain only when the dialogue data, domain, pipeline or our NLU component changed.
 $(MODEL): $(RASA_VENV)/.installed $(DIALOGUE_SOURCES)
 	$(RASA) train --data $(DIALOGUE_DATA) --fixed-model-name current --out models
 	touch $@

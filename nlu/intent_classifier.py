@@ -15,10 +15,12 @@ pickles, inside the Rasa model archive.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -93,8 +95,6 @@ class LinearIntentModel:
 
     def rank(self, texts: list[str]) -> list[list[tuple[str, float]]]:
         """Per text, (intent, confidence) pairs from most to least likely."""
-        if len(self.intents) == 1:  # nothing to choose between
-            return [[(self.intents[0], 1.0)] for _ in texts]
         probabilities = softmax(_two_class_safe(self._scores(texts)) / self.temperature,
                                 axis=1)
         return [sorted(zip(self.intents, map(float, row), strict=True),
@@ -132,7 +132,7 @@ def _fitted_temperature(features, intents: np.ndarray, labels: list[str], c: flo
                         folds: int) -> float:
     """The temperature that makes held-out softmax(scores / T) best predict the truth."""
     smallest = min(np.unique(intents, return_counts=True)[1])
-    if len(labels) < 2 or smallest < folds:
+    if smallest < folds:
         return 1.0
     scores, truth = [], []
     for train, held_out in StratifiedKFold(folds, shuffle=True, random_state=0).split(
@@ -157,6 +157,11 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
     def get_default_config() -> dict[str, Any]:
         return {"C": 1.5, "ranking_length": 10}
 
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str:
+        """Rasa reuses cached training results unless this changes: our code is an input."""
+        return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage,
                  resource: Resource, model: LinearIntentModel | None = None) -> None:
         self.config = {**self.get_default_config(), **config}
@@ -171,8 +176,8 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         examples = [e for e in training_data.intent_examples if e.get(INTENT) and e.get(TEXT)]
-        if not examples:
-            logger.debug("no intent examples: the intent classifier is not trained")
+        if len({e.get(INTENT) for e in examples}) < 2:
+            logger.debug("fewer than two intents: the intent classifier is not trained")
             return self._resource
         self.model = LinearIntentModel.fit([e.get(TEXT) for e in examples],
                                            [e.get(INTENT) for e in examples], self.config["C"])
