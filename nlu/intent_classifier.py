@@ -3,7 +3,7 @@
 It replaces DIET's intent head (DIET still extracts the destination country): on our 13
 languages, written in many scripts and spellings by people typing on phones, a linear model
 over character n-grams scored higher in `make nlu-eval` than DIET and trains in seconds
-(figures in README.md, "NLU").
+(figures in bench/RESULTS.md, "NLU").
 
 Confidences are a softmax of the SVM's scores divided by a temperature fitted on held-out
 scores of the training data (3 internal folds), so the FallbackClassifier's threshold in

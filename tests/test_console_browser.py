@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
+from selenium.common.exceptions import (NoAlertPresentException,
+                                        StaleElementReferenceException, WebDriverException)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -78,7 +79,18 @@ def wait_for(driver, condition, message):
     """Poll condition; parts of the page are replaced by the live refresh meanwhile."""
     return WebDriverWait(driver, WAIT, poll_frequency=0.25,
                          ignored_exceptions=[StaleElementReferenceException]).until(
-        lambda d: condition(d), message=message)
+        lambda d: replaced_is_stale(condition, d), message=message)
+
+
+def replaced_is_stale(condition, driver):
+    """Chromium sometimes reports a node the refresh replaced between finding it and
+    reading it not as stale but as an inspector error; it is the same race."""
+    try:
+        return condition(driver)
+    except WebDriverException as error:
+        if "does not belong to the document" in str(error):
+            raise StaleElementReferenceException(str(error)) from error
+        raise
 
 
 def thread_text(driver) -> str:
@@ -130,7 +142,8 @@ def test_escalate_claim_reply_hand_back(console, browser):
     screenshot(browser, "queue")
     browser.find_element(By.CSS_SELECTOR, "button.claim").submit()
     wait_for(browser, lambda d: d.find_elements(By.ID, "reply-text"), "conversation page")
-    assert "my employer took my passport" in browser.find_element(By.ID, "history").text
+    assert wait_for(browser, lambda d: "my employer took my passport" in d.find_element(
+        By.ID, "history").text, "the migrant's first message in the history")
 
     # hostile HTML and right-to-left text from the migrant arrive live, shown as text
     browser.switch_to.window(phone)
@@ -166,7 +179,7 @@ def test_escalate_claim_reply_hand_back(console, browser):
 
     browser.switch_to.window(phone)
     wait_for(browser, lambda d: reply in thread_text(d), "the reply on the migrant's phone")
-    held = thread_text(browser).split(hostile, 1)[1]
+    held = wait_for(browser, thread_text, "the phone's thread").split(hostile, 1)[1]
     assert held.split(reply)[0].strip() == "میرا پاسپورٹ واپس نہیں دے رہے", \
         "nothing from the bot while the counsellor held the chat"
 
