@@ -1,6 +1,6 @@
 """The bot's intent classifier: TF-IDF of character n-grams and of words, a linear SVM.
 
-It replaces DIET's intent head (DIET still extracts the destination country): on our 13
+It replaces DIET's intent head (DIET still extracts the entities): on our 13
 languages, written in many scripts and spellings by people typing on phones, a linear model
 over character n-grams scored higher in `make nlu-eval` than DIET and trains in seconds
 (figures in bench/RESULTS.md, "NLU").
